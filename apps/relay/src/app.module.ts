@@ -1,0 +1,53 @@
+import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { KafkaModule, RECORD_PUBLISHER, type RecordPublisher } from '@app/kafka';
+import { OutboxModule } from '@app/outbox';
+import { MemberStateModule } from '@app/tencent-callbacks';
+import { RELAY_CONFIG, type RelayConfig } from './config/relay-config';
+import { RelayConfigModule } from './config/relay-config.module';
+import { TencentExceptionFilter } from './webhook/tencent-exception.filter';
+import { WebhookModule } from './webhook/webhook.module';
+
+/** Extra Nest modules a user adds to the relay, e.g. handlers of more callback commands. */
+export type RelayExtensions = NonNullable<ModuleMetadata['imports']>;
+
+/**
+ * The relay: config, Kafka publisher, durable outbox, webhook edge, and the built-in handler
+ * modules. `extensions` are imported too, so their `@TencentCallbackHandler` providers are found.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: RelayConfig, extensions: RelayExtensions = []): DynamicModule {
+    const kafka = KafkaModule.register({
+      brokers: config.kafka.brokers,
+      clientId: config.kafka.clientId,
+      sasl: config.kafka.sasl,
+      ssl: config.kafka.ssl,
+      topics: [config.topics.memberState, config.topics.dlq].map((topic) => ({
+        topic,
+        numPartitions: config.kafka.topicPartitions,
+        replicationFactor: config.kafka.topicReplicationFactor,
+      })),
+    });
+    return {
+      module: AppModule,
+      imports: [
+        RelayConfigModule.forRoot(config),
+        OutboxModule.registerAsync({
+          isGlobal: true,
+          imports: [kafka],
+          inject: [RECORD_PUBLISHER, RELAY_CONFIG],
+          useFactory: (publisher: RecordPublisher, relay: RelayConfig) => ({
+            ...relay.outbox,
+            shutdownDrainMs: relay.shutdownTimeoutMs,
+            publisher,
+          }),
+        }),
+        WebhookModule,
+        MemberStateModule.register({ topic: config.topics.memberState }),
+        ...extensions,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: TencentExceptionFilter }],
+    };
+  }
+}

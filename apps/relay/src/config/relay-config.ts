@@ -1,0 +1,180 @@
+import type { LogLevel } from '@nestjs/common';
+import type { OutboxSyncLevel } from '@app/outbox';
+import type { SASLOptions } from 'kafkajs';
+import { CONFIG_VARIABLES, type ConfigVariableName } from './config-variables';
+
+/** The relay's whole configuration, read and validated once at start. */
+export interface RelayConfig {
+  port: number;
+  host: string;
+  kafka: {
+    brokers: string[];
+    clientId: string;
+    sasl?: SASLOptions;
+    ssl: boolean;
+    topicPartitions: number;
+    topicReplicationFactor: number;
+  };
+  topics: { memberState: string; dlq: string };
+  tencent: { sdkAppIds: ReadonlySet<string> };
+  outbox: {
+    dataDir: string;
+    sync: OutboxSyncLevel;
+    maxRecords: number;
+    maxAgeMs: number;
+    batchSize: number;
+    dedupeWindowMs: number;
+  };
+  shutdownTimeoutMs: number;
+  logLevel: LogLevel;
+}
+
+/** A missing or malformed configuration value; the message names the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly variable: ConfigVariableName,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+  }
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+const SYNC_LEVELS: readonly OutboxSyncLevel[] = ['process', 'power', 'off'];
+
+type Env = Record<string, string | undefined>;
+
+class EnvReader {
+  constructor(private readonly env: Env) {}
+
+  raw(name: ConfigVariableName): string | undefined {
+    const value = this.env[name]?.trim();
+    if (value !== undefined && value !== '') {
+      return value;
+    }
+    const spec = CONFIG_VARIABLES.find((variable) => variable.name === name)!;
+    if ('required' in spec && spec.required) {
+      throw new ConfigError(name, `is required: ${spec.description}`);
+    }
+    return 'default' in spec ? spec.default : undefined;
+  }
+
+  string(name: ConfigVariableName): string {
+    return this.raw(name)!;
+  }
+
+  integer(name: ConfigVariableName, min: number, max = Number.MAX_SAFE_INTEGER): number {
+    const text = this.string(name);
+    const value = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${text}"`);
+    }
+    return value;
+  }
+
+  boolean(name: ConfigVariableName): boolean {
+    const text = this.string(name).toLowerCase();
+    if (text === 'true' || text === '1') return true;
+    if (text === 'false' || text === '0') return false;
+    throw new ConfigError(name, `must be true or false, got "${text}"`);
+  }
+
+  oneOf<T extends string>(name: ConfigVariableName, allowed: readonly T[]): T {
+    const text = this.string(name).toLowerCase();
+    if (!(allowed as readonly string[]).includes(text)) {
+      throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${text}"`);
+    }
+    return text as T;
+  }
+
+  list(name: ConfigVariableName): string[] {
+    const items = this.string(name)
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
+    if (items.length === 0) {
+      throw new ConfigError(name, 'must list at least one value');
+    }
+    return items;
+  }
+}
+
+function readBrokers(reader: EnvReader): string[] {
+  const brokers = reader.list('KAFKA_BROKERS');
+  for (const broker of brokers) {
+    const match = /^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d{1,5})$/.exec(broker);
+    if (match === null || Number(match[2]) < 1 || Number(match[2]) > 65535) {
+      throw new ConfigError('KAFKA_BROKERS', `must be a comma-separated list of host:port, got "${broker}"`);
+    }
+  }
+  return brokers;
+}
+
+function readSasl(reader: EnvReader): SASLOptions | undefined {
+  const mechanism = reader.raw('KAFKA_SASL_MECHANISM');
+  if (mechanism === undefined) {
+    return undefined;
+  }
+  const checked = reader.oneOf('KAFKA_SASL_MECHANISM', SASL_MECHANISMS);
+  const username = reader.raw('KAFKA_SASL_USERNAME');
+  const password = reader.raw('KAFKA_SASL_PASSWORD');
+  if (username === undefined) {
+    throw new ConfigError('KAFKA_SASL_USERNAME', `is required when KAFKA_SASL_MECHANISM is ${checked}`);
+  }
+  if (password === undefined) {
+    throw new ConfigError('KAFKA_SASL_PASSWORD', `is required when KAFKA_SASL_MECHANISM is ${checked}`);
+  }
+  return { mechanism: checked, username, password };
+}
+
+function readAppIds(reader: EnvReader): Set<string> {
+  const ids = reader.list('TENCENT_SDK_APP_IDS');
+  for (const id of ids) {
+    if (!/^\d{1,20}$/.test(id)) {
+      throw new ConfigError('TENCENT_SDK_APP_IDS', `must be a comma-separated list of numeric SDKAppIDs, got "${id}"`);
+    }
+  }
+  return new Set(ids);
+}
+
+function readTopic(reader: EnvReader, name: ConfigVariableName): string {
+  const topic = reader.string(name);
+  if (!/^[a-zA-Z0-9._-]{1,249}$/.test(topic) || topic === '.' || topic === '..') {
+    throw new ConfigError(name, `must be a valid Kafka topic name (letters, digits, ".", "_", "-"), got "${topic}"`);
+  }
+  return topic;
+}
+
+/** Reads and validates the configuration; throws {@link ConfigError} naming the first bad variable. */
+export function loadRelayConfig(env: Env = process.env): RelayConfig {
+  const reader = new EnvReader(env);
+  return {
+    port: reader.integer('PORT', 0, 65535),
+    host: reader.string('HOST'),
+    kafka: {
+      brokers: readBrokers(reader),
+      clientId: reader.string('KAFKA_CLIENT_ID'),
+      sasl: readSasl(reader),
+      ssl: reader.boolean('KAFKA_SSL'),
+      topicPartitions: reader.integer('KAFKA_TOPIC_PARTITIONS', 1, 10_000),
+      topicReplicationFactor: reader.integer('KAFKA_TOPIC_REPLICATION_FACTOR', 1, 32),
+    },
+    topics: { memberState: readTopic(reader, 'MEMBER_STATE_TOPIC'), dlq: readTopic(reader, 'DLQ_TOPIC') },
+    tencent: { sdkAppIds: readAppIds(reader) },
+    outbox: {
+      dataDir: reader.string('DATA_DIR'),
+      sync: reader.oneOf('OUTBOX_SYNC', SYNC_LEVELS),
+      maxRecords: reader.integer('OUTBOX_MAX_RECORDS', 1),
+      maxAgeMs: reader.integer('OUTBOX_MAX_AGE_MS', 1000),
+      batchSize: reader.integer('OUTBOX_BATCH_SIZE', 1, 100_000),
+      dedupeWindowMs: reader.integer('DEDUPE_WINDOW_MS', 0),
+    },
+    shutdownTimeoutMs: reader.integer('SHUTDOWN_TIMEOUT_MS', 0),
+    logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS),
+  };
+}
+
+/** Injection token of the {@link RelayConfig}. */
+export const RELAY_CONFIG = 'RELAY:CONFIG';

@@ -1,0 +1,30 @@
+import { Logger } from '@nestjs/common';
+import { createRelayApp } from './bootstrap';
+import { ConfigError, loadRelayConfig } from './config/relay-config';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadRelayConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const app = await createRelayApp(config);
+  await app.listen({ port: config.port, host: config.host });
+  new Logger('Relay').log({
+    message: 'relay listening',
+    url: await app.getUrl(),
+    webhook: '/webhooks/tencent/live',
+    brokers: config.kafka.brokers,
+    memberStateTopic: config.topics.memberState,
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`relay failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,31 @@
+import type { RecordPublisher } from '@app/kafka';
+
+/**
+ * How hard each group commit is pushed to disk.
+ * - `process`: survives a killed relay process (SQLite WAL, `synchronous=NORMAL`). Default.
+ * - `power`: survives a power loss or kernel crash too (`synchronous=FULL`: fsync per group commit).
+ * - `off`: no fsync at all (`synchronous=OFF`); still survives a killed process, for benchmarks.
+ */
+export type OutboxSyncLevel = 'process' | 'power' | 'off';
+
+export interface OutboxModuleOptions {
+  /** Folder of the outbox database (`outbox.db`); created when missing. */
+  dataDir: string;
+  /** @default 'process' */
+  sync?: OutboxSyncLevel;
+  /** New records are refused (HTTP 503) while this many are undelivered. @default 1000000 */
+  maxRecords?: number;
+  /** New records are refused while the oldest undelivered one is older than this, in ms. @default 86400000 (24 h) */
+  maxAgeMs?: number;
+  /** An event id accepted within this window is answered OK and not stored again, in ms. @default 3600000 (1 h) */
+  dedupeWindowMs?: number;
+  /** Records per publish call. @default 500 */
+  batchSize?: number;
+  /** First and longest wait between failed publish attempts, in ms. @default 200 and 10000 */
+  retryInitialMs?: number;
+  retryMaxMs?: number;
+  /** How long shutdown keeps draining before it leaves the rest for the next start, in ms. @default 10000 */
+  shutdownDrainMs?: number;
+  /** Where drained records go. */
+  publisher: RecordPublisher;
+}

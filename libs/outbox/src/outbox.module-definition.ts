@@ -1,0 +1,23 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { OutboxModuleOptions } from './outbox-options.interface';
+
+export const {
+  ConfigurableModuleClass: OutboxConfigurableModule,
+  MODULE_OPTIONS_TOKEN: OUTBOX_MODULE_OPTIONS,
+} = new ConfigurableModuleBuilder<OutboxModuleOptions>()
+  .setExtras({ isGlobal: false }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  .build();
+
+/** Injection token of the {@link OutboxStore} shared by the append and drain sides. */
+export const OUTBOX_STORE = 'OUTBOX:STORE';
+
+export const OUTBOX_DEFAULTS = {
+  sync: 'process',
+  maxRecords: 1_000_000,
+  maxAgeMs: 24 * 60 * 60 * 1000,
+  dedupeWindowMs: 60 * 60 * 1000,
+  batchSize: 500,
+  retryInitialMs: 200,
+  retryMaxMs: 10_000,
+  shutdownDrainMs: 10_000,
+} as const;

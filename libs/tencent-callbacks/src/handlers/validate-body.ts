@@ -1,0 +1,32 @@
+import { plainToInstance, type ClassConstructor } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { ValidationFailedError } from '../errors/validation-failed.error';
+
+function describe(errors: readonly ValidationError[], parent: string, out: string[]): void {
+  for (const error of errors) {
+    const path = /^\d+$/.test(error.property)
+      ? `${parent}[${error.property}]`
+      : parent
+        ? `${parent}.${error.property}`
+        : error.property;
+    for (const message of Object.values(error.constraints ?? {})) {
+      out.push(`${path}: ${message}`);
+    }
+    describe(error.children ?? [], path, out);
+  }
+}
+
+/**
+ * Transforms a parsed body into `type` and validates it; throws {@link ValidationFailedError}
+ * naming every failing field.
+ */
+export function validateBody<T extends object>(type: ClassConstructor<T>, body: Record<string, unknown>): T {
+  const instance = plainToInstance(type, body);
+  const errors = validateSync(instance, { forbidUnknownValues: true, validationError: { target: false, value: false } });
+  if (errors.length > 0) {
+    const problems: string[] = [];
+    describe(errors, '', problems);
+    throw new ValidationFailedError(`invalid callback body: ${problems.join('; ')}`, problems);
+  }
+  return instance;
+}

@@ -1,0 +1,63 @@
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayNotEmpty,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+/** The two spellings Tencent's documentation uses for the command. */
+export const MEMBER_STATE_CHANGED_COMMANDS = [
+  'Live.CallbackAfterMemberStateChanged',
+  'Live.CallbackMemberStateChanged',
+] as const;
+
+const NUMERIC_STRING = /^\d{1,20}$/;
+
+/** Accepts a numeric string for an integer field (one of Tencent's samples sends one). */
+export function toIntegerIfNumeric({ value }: { value: unknown }): unknown {
+  return typeof value === 'string' && NUMERIC_STRING.test(value) ? Number(value) : value;
+}
+
+export class MemberDto {
+  /** Exact account id; the parser turns bare-integer accounts into their digit strings. */
+  @IsString({ message: 'must be a string (or an integer account id)' })
+  @IsNotEmpty({ message: 'must not be empty' })
+  Member_Account!: string;
+}
+
+/** Body of `Live.CallbackAfterMemberStateChanged`. */
+export class MemberStateChangedDto {
+  @IsOptional()
+  @IsString({ message: 'must be a string' })
+  CallbackCommand?: string;
+
+  @IsString({ message: 'must be a string' })
+  @IsNotEmpty({ message: 'must not be empty' })
+  RoomId!: string;
+
+  @IsIn(['Online', 'Offline'], { message: 'must be Online or Offline' })
+  EventType!: 'Online' | 'Offline';
+
+  @IsString({ message: 'must be a string' })
+  @IsNotEmpty({ message: 'must not be empty' })
+  EventCause!: string;
+
+  @IsArray({ message: 'must be an array of {"Member_Account": ...}' })
+  @ArrayNotEmpty({ message: 'must list at least one member' })
+  @ValidateNested({ each: true })
+  @Type(() => MemberDto)
+  MemberList!: MemberDto[];
+
+  @Transform(toIntegerIfNumeric)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(0, { message: 'must not be negative' })
+  @Max(Number.MAX_SAFE_INTEGER, { message: 'is too large' })
+  EventTime!: number;
+}

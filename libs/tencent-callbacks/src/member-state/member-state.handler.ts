@@ -1,0 +1,28 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { encodeMemberEvent } from '@app/member-events';
+import type { CallbackContext, CallbackHandler, OutgoingRecord } from '../handlers/callback-handler.interface';
+import { TencentCallbackHandler } from '../handlers/tencent-callback-handler.decorator';
+import { MEMBER_STATE_CHANGED_COMMANDS, MemberStateChangedDto } from './member-state-changed.dto';
+import {
+  DEFAULT_MEMBER_STATE_OPTIONS,
+  MEMBER_STATE_MODULE_OPTIONS,
+  type MemberStateModuleOptions,
+} from './member-state.module-definition';
+import { normalizeMemberStateChanged } from './member-state.normalizer';
+
+/** `Live.CallbackAfterMemberStateChanged` → one `member_state` event on the member-state topic. */
+@Injectable()
+@TencentCallbackHandler(MEMBER_STATE_CHANGED_COMMANDS)
+export class MemberStateHandler implements CallbackHandler<MemberStateChangedDto> {
+  readonly body = MemberStateChangedDto;
+  private readonly topic: string;
+
+  constructor(@Inject(MEMBER_STATE_MODULE_OPTIONS) options: MemberStateModuleOptions) {
+    this.topic = options.topic ?? DEFAULT_MEMBER_STATE_OPTIONS.topic;
+  }
+
+  handle(body: MemberStateChangedDto, context: CallbackContext): OutgoingRecord[] {
+    const event = normalizeMemberStateChanged(body, context);
+    return [{ eventId: event.eventId, topic: this.topic, ...encodeMemberEvent(event) }];
+  }
+}

@@ -1,0 +1,51 @@
+import {
+  deterministicEventId,
+  toSnakeCase,
+  type MemberEvent,
+  type MemberEventClient,
+} from '@app/member-events';
+import type { CallbackContext } from '../handlers/callback-handler.interface';
+import type { MemberStateChangedDto } from './member-state-changed.dto';
+
+/** `client` of the event from `ClientIP` / `OptPlatform`, or undefined when Tencent sent neither. */
+export function clientOf(context: CallbackContext): MemberEventClient | undefined {
+  const { clientIp, platform } = context.query;
+  if (clientIp === undefined && platform === undefined) {
+    return undefined;
+  }
+  return {
+    ...(clientIp !== undefined && { ip: clientIp }),
+    ...(platform !== undefined && { platform }),
+  };
+}
+
+/** Pure mapping of a validated `Live.CallbackAfterMemberStateChanged` body to the contract's event. */
+export function normalizeMemberStateChanged(body: MemberStateChangedDto, context: CallbackContext): MemberEvent {
+  const state = body.EventType === 'Online' ? 'online' : 'offline';
+  const cause = toSnakeCase(body.EventCause) || 'unknown';
+  const members = body.MemberList.map((member) => member.Member_Account);
+  const eventId = deterministicEventId([
+    'live',
+    context.sdkAppId,
+    'member_state',
+    body.RoomId,
+    state,
+    cause,
+    body.EventTime,
+    ...members,
+  ]);
+  const client = clientOf(context);
+  return {
+    eventId,
+    kind: 'member_state',
+    source: 'live',
+    sdkAppId: context.sdkAppId,
+    roomId: body.RoomId,
+    state,
+    cause,
+    members,
+    eventTime: body.EventTime,
+    receivedAt: context.receivedAt.toISOString(),
+    ...(client !== undefined && { client }),
+  };
+}

@@ -1,0 +1,54 @@
+import { InvalidJsonError } from '../errors/invalid-json.error';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Keys whose values are account ids: Tencent may send them as bare integers beyond 2^53. */
+const ACCOUNT_KEY = /_Account$/;
+
+interface ReviverContext {
+  source?: string;
+}
+
+/**
+ * Keeps every number exact: an `*_Account` number becomes the string of its digits as sent,
+ * and any other number that a double cannot hold exactly (an integer beyond 2^53) becomes the
+ * string of its source text, so validation can see and reject it instead of a rounded value.
+ * Uses the source text that `JSON.parse` hands to revivers (TC39 JSON.parse source text access,
+ * shipped in V8 and Node >= 21), so no second parser is needed.
+ */
+function exactNumbers(this: unknown, key: string, value: unknown, context?: ReviverContext): unknown {
+  if (typeof value !== 'number' || context?.source === undefined) {
+    return value;
+  }
+  if (ACCOUNT_KEY.test(key) || (Number.isInteger(value) && !Number.isSafeInteger(value))) {
+    return context.source;
+  }
+  return value;
+}
+
+/**
+ * Parses a callback body as JSON whatever its declared content type, requiring UTF-8 and a
+ * top-level object. Throws {@link InvalidJsonError} with a message a person can act on.
+ */
+export function parseCallbackJson(raw: Buffer | Uint8Array | string | undefined): Record<string, unknown> {
+  if (raw === undefined || raw.length === 0) {
+    throw new InvalidJsonError('request body is empty; expected a JSON object');
+  }
+  let text: string;
+  try {
+    text = typeof raw === 'string' ? raw : utf8.decode(raw);
+  } catch (cause) {
+    throw new InvalidJsonError('request body is not valid UTF-8', { cause });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text, exactNumbers as (key: string, value: unknown) => unknown);
+  } catch (cause) {
+    const detail = cause instanceof SyntaxError ? `: ${cause.message}` : '';
+    throw new InvalidJsonError(`request body is not valid JSON${detail}`, { cause });
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new InvalidJsonError('request body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
