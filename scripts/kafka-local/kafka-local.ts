@@ -221,6 +221,28 @@ function randomClusterId(): string {
 // ---------------------------------------------------------------------------------------------
 // Jars
 
+function lockIsStale(lock: string): boolean {
+  try {
+    const ageMs = Date.now() - fs.statSync(lock).mtimeMs;
+    if (ageMs > 15 * 60_000) return true;
+    let owner = NaN;
+    try {
+      owner = Number.parseInt(fs.readFileSync(path.join(lock, 'pid'), 'utf8'), 10);
+    } catch {
+      return ageMs > 10_000; // pid not written yet, or the owner died right after mkdir
+    }
+    if (!Number.isInteger(owner) || owner <= 0) return ageMs > 10_000;
+    try {
+      process.kill(owner, 0);
+      return false;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  } catch {
+    return false; // lock vanished meanwhile: just retry
+  }
+}
+
 /**
  * Download the broker jars for `version` into `<cacheDir>/<version>/lib` (once). A marker file is
  * written only after a complete download, so an interrupted one is redone. Returns the lib dir.
@@ -246,21 +268,22 @@ export async function resolveKafkaJars(opts: ResolveKafkaJarsOptions): Promise<s
   };
   if (isComplete()) return libDir;
 
-  // Simple cross-process lock (parallel test workers), stale after 15 minutes.
+  // Cross-process lock (parallel test workers): a directory holding the owner's pid; taken over
+  // when the owner is gone, or after 15 minutes.
   fs.mkdirSync(cacheDir, { recursive: true });
   const lock = `${versionDir}.lock`;
   const deadline = Date.now() + 20 * 60_000;
   for (;;) {
     try {
       fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       if (isComplete()) return libDir;
-      try {
-        if (Date.now() - fs.statSync(lock).mtimeMs > 15 * 60_000) fs.rmSync(lock, { recursive: true, force: true });
-      } catch {
-        /* lock vanished meanwhile */
+      if (lockIsStale(lock)) {
+        fs.rmSync(lock, { recursive: true, force: true });
+        continue;
       }
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
       await sleep(1000);
@@ -286,6 +309,7 @@ export async function resolveKafkaJars(opts: ResolveKafkaJarsOptions): Promise<s
     if (majorVersion(version) >= 4) args.push('-Dkafka.logging=log4j2');
     const res = await run(process.env.MVN || 'mvn', args, versionDir);
     if (res.code !== 0) {
+      fs.rmSync(versionDir, { recursive: true, force: true });
       throw new Error(
         `mvn copy-dependencies for Kafka ${version} failed (exit ${res.code ?? res.signal}):\n` +
           res.output.split('\n').slice(-40).join('\n'),
@@ -348,9 +372,16 @@ function guardChild(child: ChildProcess): void {
   }
 }
 
+/** Resolves when the child has exited; keeps the event loop alive meanwhile (brokers are unref'd). */
 function waitExit(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
+  child.ref();
+  return new Promise((resolve) =>
+    child.once('exit', () => {
+      child.unref();
+      resolve();
+    }),
+  );
 }
 
 async function describeClusterOk(brokers: string): Promise<boolean> {
@@ -595,7 +626,6 @@ export async function startLocalKafka(opts: StartLocalKafkaOptions = {}): Promis
   const signalAndWait = async (signal: NodeJS.Signals): Promise<void> => {
     const proc = child;
     if (!proc || !isRunning()) return;
-    proc.ref(); // keep the event loop alive until it has exited
     const exited = waitExit(proc);
     proc.kill(signal);
     if (signal === 'SIGKILL') {
@@ -615,7 +645,6 @@ export async function startLocalKafka(opts: StartLocalKafkaOptions = {}): Promis
         await exited;
       }
     }
-    proc.unref();
   };
 
   const broker: LocalKafka = {

@@ -92,7 +92,22 @@ export class OutboxDrain implements OnApplicationBootstrap, OnApplicationShutdow
     const initialBackoff = this.options.retryInitialMs ?? OUTBOX_DEFAULTS.retryInitialMs;
     const maxBackoff = this.options.retryMaxMs ?? OUTBOX_DEFAULTS.retryMaxMs;
     let backoff = initialBackoff;
+    let connected = false;
     while (this.running) {
+      if (!connected) {
+        try {
+          // Connects and ensures the topics at start, before the first callback needs them.
+          await this.options.publisher.connect();
+          connected = true;
+          backoff = initialBackoff;
+        } catch (error) {
+          this.lastError = error instanceof Error ? error.message : String(error);
+          this.logger.error({ message: 'connecting to Kafka failed; will retry', retryInMs: backoff, error: this.lastError });
+          await this.idle(backoff);
+          backoff = Math.min(maxBackoff, backoff * 2);
+          continue;
+        }
+      }
       this.pruneSeen();
       const entries = this.store.peek(batchSize);
       if (entries.length === 0) {

@@ -3,13 +3,12 @@ import {
   ArrayNotEmpty,
   IsArray,
   IsIn,
-  IsInt,
   IsNotEmpty,
   IsOptional,
   IsString,
-  Max,
-  Min,
+  ValidateBy,
   ValidateNested,
+  type ValidationOptions,
 } from 'class-validator';
 
 /** The two spellings Tencent's documentation uses for the command. */
@@ -23,6 +22,20 @@ const NUMERIC_STRING = /^\d{1,20}$/;
 /** Accepts a numeric string for an integer field (one of Tencent's samples sends one). */
 export function toIntegerIfNumeric({ value }: { value: unknown }): unknown {
   return typeof value === 'string' && NUMERIC_STRING.test(value) ? Number(value) : value;
+}
+
+/** A non-negative safe integer: milliseconds since the epoch. */
+export function IsEpochMillis(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isEpochMillis',
+      validator: {
+        validate: (value: unknown) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0,
+        defaultMessage: () => 'must be an integer number of milliseconds since the epoch (a number or a numeric string)',
+      },
+    },
+    options,
+  );
 }
 
 export class MemberDto {
@@ -56,8 +69,6 @@ export class MemberStateChangedDto {
   MemberList!: MemberDto[];
 
   @Transform(toIntegerIfNumeric)
-  @IsInt({ message: 'must be an integer number of milliseconds' })
-  @Min(0, { message: 'must not be negative' })
-  @Max(Number.MAX_SAFE_INTEGER, { message: 'is too large' })
+  @IsEpochMillis()
   EventTime!: number;
 }

@@ -1,0 +1,37 @@
+import { InvalidJsonError } from '../errors/invalid-json.error';
+import { parseCallbackJson } from './parse-callback-json';
+
+describe('parseCallbackJson', () => {
+  it('keeps a bare-integer account beyond 2^53 exact, as a string', () => {
+    const body = parseCallbackJson(Buffer.from('{"MemberList":[{"Member_Account":144115233775727695}]}'));
+    expect(body.MemberList).toEqual([{ Member_Account: '144115233775727695' }]);
+  });
+
+  it('turns small integer accounts into their digit strings too', () => {
+    const body = parseCallbackJson('{"Operator_Account":42,"To_Account":"x"}');
+    expect(body).toEqual({ Operator_Account: '42', To_Account: 'x' });
+  });
+
+  it('keeps ordinary numbers as numbers and unsafe integers as their exact text', () => {
+    const body = parseCallbackJson('{"EventTime":1703589922780,"Big":123456789012345678901,"F":1.5}');
+    expect(body).toEqual({ EventTime: 1703589922780, Big: '123456789012345678901', F: 1.5 });
+  });
+
+  it.each([
+    ['empty body', ''],
+    ['truncated JSON', '{"RoomId":'],
+    ['an array', '[1,2]'],
+    ['a string', '"x"'],
+    ['null', 'null'],
+  ])('rejects %s with InvalidJsonError', (_name, text) => {
+    expect(() => parseCallbackJson(Buffer.from(text))).toThrow(InvalidJsonError);
+  });
+
+  it('rejects invalid UTF-8', () => {
+    expect(() => parseCallbackJson(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]))).toThrow('not valid UTF-8');
+  });
+
+  it('says where the JSON is broken', () => {
+    expect(() => parseCallbackJson('{"a":}')).toThrow(/not valid JSON: .+/);
+  });
+});

@@ -1,0 +1,86 @@
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+
+/** One record read back from a topic. */
+export interface ReadRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
+/**
+ * A real kafkajs consumer reading a topic from the beginning, as any subscriber would.
+ * `waitFor(n)` resolves once n records arrived; `settle()` waits for silence to show nothing more came.
+ */
+export class TopicReader {
+  readonly records: ReadRecord[] = [];
+  private consumer: Consumer | undefined;
+
+  constructor(
+    private readonly brokers: string,
+    private readonly topic: string,
+  ) {}
+
+  async start(): Promise<this> {
+    const kafka = new Kafka({ clientId: 'test-reader', brokers: this.brokers.split(','), logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      // The relay creates its topics at start; wait until the topic exists.
+      const deadline = Date.now() + 30_000;
+      while (!(await admin.listTopics()).includes(this.topic)) {
+        if (Date.now() > deadline) throw new Error(`topic ${this.topic} was never created`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    this.consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}`, sessionTimeout: 10_000, heartbeatInterval: 1000 });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    await this.consumer.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(message.headers ?? {})) {
+          if (value !== undefined) headers[name] = Array.isArray(value) ? String(value[0]) : String(value);
+        }
+        this.records.push({ topic, partition, offset: message.offset, key: message.key?.toString() ?? null, value: message.value, headers });
+      },
+    });
+    return this;
+  }
+
+  /** Resolves with the records once at least `count` have arrived. */
+  async waitFor(count: number, timeoutMs = 30_000): Promise<ReadRecord[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.records.length < count) {
+      if (Date.now() > deadline) {
+        throw new Error(`expected ${count} records on ${this.topic}, got ${this.records.length} within ${timeoutMs} ms`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return this.records;
+  }
+
+  /** Waits until no new record arrived for `quietMs`, then returns all records. */
+  async settle(quietMs = 1500): Promise<ReadRecord[]> {
+    let seen = -1;
+    while (seen !== this.records.length) {
+      seen = this.records.length;
+      await new Promise((resolve) => setTimeout(resolve, quietMs));
+    }
+    return this.records;
+  }
+
+  /** The values parsed as JSON. */
+  values<T = Record<string, unknown>>(): T[] {
+    return this.records.map((record) => JSON.parse(record.value!.toString('utf8')) as T);
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+}
