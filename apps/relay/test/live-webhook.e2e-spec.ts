@@ -137,8 +137,8 @@ describe('POST /webhooks/tencent/live (real relay, real broker)', () => {
     expect(answer.status).toBe(400);
     expect(answer.json).toEqual({ ActionStatus: 'FAIL', ErrorCode: 40001, ErrorInfo: expect.stringContaining('not valid JSON') });
     const [letter] = await dlq.waitFor(1);
-    expect(letter!.value!.toString('utf8')).toBe(raw);
-    expect(letter!.headers).toMatchObject({ dlq_error_code: '40001', dlq_sdk_app_id: TEST_APP_ID, dlq_path: PATH });
+    expect(letter.value!.toString('utf8')).toBe(raw);
+    expect(letter.headers).toMatchObject({ dlq_error_code: '40001', dlq_sdk_app_id: TEST_APP_ID, dlq_path: PATH });
   });
 
   it('rejects a body that fails validation with 422 naming each field', async () => {

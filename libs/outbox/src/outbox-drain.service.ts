@@ -118,7 +118,7 @@ export class OutboxDrain implements OnApplicationBootstrap, OnApplicationShutdow
         await this.options.publisher.publish(entries);
       } catch (error) {
         this.counters.publishFailures += 1;
-        const first = entries[0]!;
+        const first = entries[0];
         this.lastError = error instanceof Error ? error.message : String(error);
         this.logger.error({
           message: 'publishing to Kafka failed; will retry',
@@ -138,7 +138,7 @@ export class OutboxDrain implements OnApplicationBootstrap, OnApplicationShutdow
       }
       backoff = initialBackoff;
       this.lastError = undefined;
-      const removed = this.store.remove(entries[entries.length - 1]!.seq);
+      const removed = this.store.remove(entries[entries.length - 1].seq);
       this.outbox.markDelivered(removed);
       this.counters.delivered += entries.length;
       this.counters.batches += 1;

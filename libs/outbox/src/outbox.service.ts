@@ -145,7 +145,7 @@ export class Outbox {
     this.counters.groupCommits += 1;
     let storedTotal = 0;
     batch.forEach((pending, index) => {
-      const duplicates = duplicatesPerCaller[index]!.length;
+      const duplicates = duplicatesPerCaller[index].length;
       const stored = pending.entries.length - duplicates;
       storedTotal += stored;
       this.counters.duplicates += duplicates;

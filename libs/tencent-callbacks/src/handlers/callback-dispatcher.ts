@@ -32,10 +32,10 @@ export class CallbackDispatcher implements OnModuleInit {
 
   onModuleInit(): void {
     for (const wrapper of this.discovery.getProviders({ metadataKey: TencentCallbackHandler.KEY })) {
-      const commands = this.discovery.getMetadataByDecorator(TencentCallbackHandler, wrapper) ?? [];
+      const commands: readonly string[] = this.discovery.getMetadataByDecorator(TencentCallbackHandler, wrapper) ?? [];
       const instance: unknown = wrapper.instance;
       if (!isCallbackHandler(instance)) {
-        throw new HandlerRegistrationError(`${wrapper.name} is decorated with @TencentCallbackHandler but has no body DTO and handle() method`);
+        throw new HandlerRegistrationError(`${String(wrapper.name)} is decorated with @TencentCallbackHandler but has no body DTO and handle() method`);
       }
       for (const command of commands) {
         const key = command.toLowerCase();
@@ -45,7 +45,7 @@ export class CallbackDispatcher implements OnModuleInit {
         }
         this.handlers.set(key, instance);
       }
-      this.logger.log({ message: 'callback handler registered', handler: wrapper.name, commands });
+      this.logger.log({ message: 'callback handler registered', handler: String(wrapper.name), commands });
     }
   }
 

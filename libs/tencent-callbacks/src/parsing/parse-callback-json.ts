@@ -42,7 +42,7 @@ export function parseCallbackJson(raw: Buffer | Uint8Array | string | undefined)
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text, exactNumbers as (key: string, value: unknown) => unknown);
+    parsed = JSON.parse(text, exactNumbers);
   } catch (cause) {
     const detail = cause instanceof SyntaxError ? `: ${cause.message}` : '';
     throw new InvalidJsonError(`request body is not valid JSON${detail}`, { cause });

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs npm packages (Node 24 comes with them),
+# lints, type-checks, builds, then runs the unit and e2e specs. The e2e specs start a real
+# Apache Kafka broker from Maven Central jars (scripts/kafka-local) unless KAFKA_BROKERS is set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x node_modules/.bin/node ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "== installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund
+fi
+export PATH="$PWD/node_modules/.bin:$PATH"
+echo "== node $(node --version)"
+
+echo "== resolving the Kafka broker jars (cached in .cache/kafka)"
+node scripts/kafka-local/kafka-local.ts resolve
+
+echo "== lint"
+npx eslint .
+echo "== typecheck"
+npx tsc -p tsconfig.json --noEmit
+echo "== build"
+npx nest build relay >/dev/null
+
+echo "== jest (unit + e2e)"
+mkdir -p .cache
+status=0
+node --experimental-vm-modules node_modules/jest/bin/jest.js --ci --json --outputFile=.cache/jest-results.json "$@" || status=$?
+node -e '
+  const r = require("./.cache/jest-results.json");
+  console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+' || true
+exit "$status"
