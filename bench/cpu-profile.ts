@@ -1,0 +1,114 @@
+/**
+ * CPU profiles of the relay: a launcher that profiles a Node entry point in-process until it
+ * receives SIGUSR2 (the relay's own SIGTERM handling re-raises the signal, so `--cpu-prof` would
+ * never get to write its file), and a summarizer of `.cpuprofile` files by self time.
+ *
+ * Launcher: node bench/cpu-profile.ts <out.cpuprofile> <entry.js>
+ */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { createRequire } from 'node:module';
+import { basename, resolve } from 'node:path';
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+}
+
+export interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface ProfileLine {
+  name: string;
+  selfMs: number;
+  percent: number;
+}
+
+export interface ProfileSummary {
+  totalMs: number;
+  /** Self time by package / area (node_modules package, relay code, Node internals, GC). */
+  byArea: ProfileLine[];
+  /** Self time by function. */
+  byFunction: ProfileLine[];
+}
+
+function areaOf(frame: CallFrame): string {
+  const { url, functionName } = frame;
+  if (url === '') return functionName.startsWith('(') ? functionName : '(native)';
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return pkg[1];
+  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
+  if (/\/dist\/(apps|libs)\//.test(url)) return 'relay code';
+  return basename(url);
+}
+
+function top(map: Map<string, number>, totalMs: number, limit: number): ProfileLine[] {
+  return [...map]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([name, us]) => ({ name, selfMs: Math.round(us / 1000), percent: Math.round((us / 1000 / totalMs) * 1000) / 10 }));
+}
+
+/** Self time per function and per area; idle time is left out of the total. */
+export function summarizeProfile(profile: CpuProfile, limit = 20): ProfileSummary {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const selfUs = new Map<number, number>();
+  profile.samples.forEach((id, index) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+  const byArea = new Map<string, number>();
+  const byFunction = new Map<string, number>();
+  let totalUs = 0;
+  for (const [id, us] of selfUs) {
+    const frame = byId.get(id)?.callFrame;
+    if (frame === undefined || frame.functionName === '(idle)') continue;
+    totalUs += us;
+    const area = areaOf(frame);
+    byArea.set(area, (byArea.get(area) ?? 0) + us);
+    const where = frame.url === '' ? '' : ` ${area === 'relay code' ? frame.url.replace(/.*\/dist\//, '') : area}:${frame.lineNumber + 1}`;
+    const name = `${frame.functionName || '(anonymous)'}${where}`;
+    byFunction.set(name, (byFunction.get(name) ?? 0) + us);
+  }
+  const totalMs = totalUs / 1000;
+  return { totalMs: Math.round(totalMs), byArea: top(byArea, totalMs, limit), byFunction: top(byFunction, totalMs, limit) };
+}
+
+/** Markdown of a summary. */
+export function profileMarkdown(summary: ProfileSummary): string {
+  const table = (title: string, lines: ProfileLine[]) =>
+    [`| ${title} | self ms | % of busy |`, '|---|---:|---:|', ...lines.map((l) => `| \`${l.name}\` | ${l.selfMs} | ${l.percent} |`)].join('\n');
+  return `Busy (non-idle) CPU time: ${summary.totalMs} ms\n\n${table('area', summary.byArea)}\n\n${table('function', summary.byFunction)}\n`;
+}
+
+async function launch(out: string, entry: string): Promise<void> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  process.once('SIGUSR2', () => {
+    session.post('Profiler.stop').then(
+      ({ profile }) => {
+        writeFileSync(out, JSON.stringify(profile));
+        process.stdout.write(`profile written ${out}\n`);
+      },
+      (error: unknown) => process.stderr.write(`profiling failed: ${String(error)}\n`),
+    );
+  });
+  createRequire(import.meta.url)(resolve(entry));
+}
+
+if (process.argv[1] !== undefined && basename(process.argv[1]) === 'cpu-profile.ts') {
+  const [out, entry] = process.argv.slice(2);
+  if (out === undefined || entry === undefined) {
+    process.stderr.write('usage: node bench/cpu-profile.ts <out.cpuprofile> <entry.js>\n');
+    process.exit(2);
+  }
+  await launch(out, entry);
+}

@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A server under test, running as its own process. */
+export interface ServerProcess {
+  pid: number;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export const BENCH_APP_ID = '1400000001';
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, output: () => string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output()}`);
+    try {
+      // Any answer means the HTTP server is up; a body-less POST is a rejected callback, not a record.
+      await fetch(`http://127.0.0.1:${port}/`, { method: 'GET' });
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  throw new Error(`server did not listen on ${port} within ${timeoutMs} ms:\n${output()}`);
+}
+
+function start(args: string[], env: Record<string, string>, port: number, cleanup: () => void): Promise<ServerProcess> {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-8000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let stopping = false;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      if (!stopping) process.stderr.write(`[bench] server ${args.join(' ')} exited (${code ?? signal}) unexpectedly:\n${output}\n`);
+      resolve();
+    }),
+  );
+  const stop = async () => {
+    stopping = true;
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    cleanup();
+  };
+  return waitForPort(port, child, () => output).then(
+    () => ({ pid: child.pid!, url: `http://127.0.0.1:${port}`, stop }),
+    async (error: unknown) => {
+      await stop();
+      throw error;
+    },
+  );
+}
+
+export interface RelayOptions {
+  /** The relay's built main.js. */
+  entry: string;
+  brokers: string;
+  topic: string;
+  dlqTopic: string;
+  outboxSync: 'process' | 'power' | 'off';
+  /** A launcher script and its arguments to run the entry through (e.g. the CPU profiler). */
+  launcher?: string[];
+}
+
+/** The relay from its production build, with a fresh outbox folder. */
+export async function startRelay(options: RelayOptions): Promise<ServerProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
+  return start(
+    [...(options.launcher ?? []), options.entry],
+    {
+      KAFKA_BROKERS: options.brokers,
+      TENCENT_SDK_APP_IDS: BENCH_APP_ID,
+      MEMBER_STATE_TOPIC: options.topic,
+      DLQ_TOPIC: options.dlqTopic,
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      OUTBOX_SYNC: options.outboxSync,
+      LOG_LEVEL: 'warn',
+    },
+    await freePort(),
+    () => rmSync(dataDir, { recursive: true, force: true }),
+  );
+}
+
+/** The bare Fastify baseline. */
+export async function startBaseline(repoRoot: string): Promise<ServerProcess> {
+  return start([join(repoRoot, 'bench/baseline-server.ts')], {}, await freePort(), () => undefined);
+}
