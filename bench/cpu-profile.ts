@@ -4,8 +4,9 @@
  * never get to write its file), and a summarizer of `.cpuprofile` files by self time.
  *
  * Launcher: node bench/cpu-profile.ts <out.cpuprofile> <entry.js>
+ * Summary:  node bench/cpu-profile.ts --summarize <file.cpuprofile>...
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import { basename, resolve } from 'node:path';
@@ -104,7 +105,11 @@ async function launch(out: string, entry: string): Promise<void> {
   createRequire(import.meta.url)(resolve(entry));
 }
 
-if (process.argv[1] !== undefined && basename(process.argv[1]) === 'cpu-profile.ts') {
+if (process.argv[1] !== undefined && basename(process.argv[1]) === 'cpu-profile.ts' && process.argv[2] === '--summarize') {
+  for (const file of process.argv.slice(3)) {
+    process.stdout.write(`## ${file}\n\n${profileMarkdown(summarizeProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile))}\n`);
+  }
+} else if (process.argv[1] !== undefined && basename(process.argv[1]) === 'cpu-profile.ts') {
   const [out, entry] = process.argv.slice(2);
   if (out === undefined || entry === undefined) {
     process.stderr.write('usage: node bench/cpu-profile.ts <out.cpuprofile> <entry.js>\n');

@@ -6,6 +6,11 @@ const CLK_TCK = 100;
 export interface ProcessUsage {
   /** CPU used over the window, in percent of one core (200 = both cores of a 2-core box busy). */
   cpuPercent: number;
+  /**
+   * Time the main (JavaScript) thread was runnable but waiting for a core, in percent of the
+   * window: how much the machine's other load starved it (from /proc/<pid>/schedstat).
+   */
+  cpuWaitPercent: number;
   /** Highest resident set size seen in the window, in MB. */
   maxRssMb: number;
   /** Peak RSS of the process since it started (VmHWM), in MB. */
@@ -24,6 +29,15 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
+/** Nanoseconds the main thread spent waiting on a run queue. */
+function runQueueWaitNs(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]);
+  } catch {
+    return NaN;
+  }
+}
+
 function statusKb(pid: number, field: string): number {
   let status: string;
   try {
@@ -39,6 +53,7 @@ function statusKb(pid: number, field: string): number {
 export class ProcessSampler {
   private startTicks = 0;
   private startAt = 0;
+  private startWaitNs = 0;
   private maxRssKb = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly pid: number;
@@ -50,6 +65,7 @@ export class ProcessSampler {
   start(): void {
     this.startTicks = cpuTicks(this.pid);
     this.startAt = performance.now();
+    this.startWaitNs = runQueueWaitNs(this.pid);
     this.maxRssKb = statusKb(this.pid, 'VmRSS');
     this.timer = setInterval(() => {
       this.maxRssKb = Math.max(this.maxRssKb, statusKb(this.pid, 'VmRSS'));
@@ -63,6 +79,7 @@ export class ProcessSampler {
     this.maxRssKb = Math.max(this.maxRssKb, statusKb(this.pid, 'VmRSS'));
     return {
       cpuPercent: Math.round((ticks / CLK_TCK / seconds) * 100),
+      cpuWaitPercent: Math.round(((runQueueWaitNs(this.pid) - this.startWaitNs) / 1e9 / seconds) * 100),
       maxRssMb: Math.round(this.maxRssKb / 1024),
       peakRssMb: Math.round(statusKb(this.pid, 'VmHWM') / 1024),
     };

@@ -41,7 +41,7 @@ const fmt = (n: number | undefined, digits = 0) => (n === undefined || Number.is
 
 export function markdownTable(report: BenchReport): string {
   const header =
-    '| server | phase | offered/s | acked/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | CPU % | RSS MB | on topic / acked | c2r p50 ms | c2r p99 ms |';
+    '| server | phase | offered/s | acked/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | CPU % (run-queue wait %) | RSS MB | on topic / acked | c2r p50 ms | c2r p99 ms |';
   const rows = report.phases.map((p) =>
     [
       p.server,
@@ -53,7 +53,7 @@ export function markdownTable(report: BenchReport): string {
       fmt(p.latencyMs.p99),
       fmt(p.latencyMs.max),
       String(p.non2xx + p.errors + p.timeouts),
-      String(p.usage.cpuPercent),
+      `${p.usage.cpuPercent} (${p.usage.cpuWaitPercent})`,
       String(p.usage.maxRssMb),
       p.onTopic === undefined ? '–' : `${p.onTopic} / ${p.acked}`,
       fmt(p.callbackToRecordMs?.p50),

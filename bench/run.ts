@@ -80,7 +80,7 @@ async function measureServer(name: ServerName, server: ServerProcess, pool: Call
     }
     log(
       `${name} ${rate ?? 'max'}/s: acked ${phase.ackedPerSecond}/s p50 ${phase.latencyMs.p50} p99 ${phase.latencyMs.p99} ms ` +
-        `non-2xx ${phase.non2xx} CPU ${usage.cpuPercent}% RSS ${usage.maxRssMb} MB` +
+        `non-2xx ${phase.non2xx} CPU ${usage.cpuPercent}% (waiting for a core ${usage.cpuWaitPercent}%) RSS ${usage.maxRssMb} MB` +
         (phase.onTopic === undefined ? '' : ` on topic ${phase.onTopic}/${phase.acked} c2r p99 ${phase.callbackToRecordMs?.p99} ms`),
     );
     phases.push(phase);

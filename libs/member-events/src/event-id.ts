@@ -6,12 +6,11 @@ import { createHash } from 'node:crypto';
  * `['a,b']` and `['a', 'b']` give different ids.
  */
 export function deterministicEventId(parts: readonly (string | number)[]): string {
-  const hash = createHash('sha256');
+  // One update of the whole length-prefixed text: the same bytes as part-by-part, far fewer calls.
+  let text = '';
   for (const part of parts) {
-    const text = String(part);
-    hash.update(String(text.length));
-    hash.update(':');
-    hash.update(text);
+    const value = String(part);
+    text += `${value.length}:${value}`;
   }
-  return hash.digest('hex').slice(0, 32);
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }

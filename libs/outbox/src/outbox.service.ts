@@ -32,6 +32,12 @@ export class Outbox {
   private flushScheduled = false;
   private closed = false;
   private depth: number;
+  /**
+   * Acceptance time of the oldest undelivered entry, cached: the bound is checked on every
+   * append, and the oldest entry only changes when the drain removes entries or the outbox
+   * fills from empty. `null` means "read it from the store".
+   */
+  private oldestAt: number | undefined | null = null;
   private readonly listeners: (() => void)[] = [];
   private readonly counters = { stored: 0, duplicates: 0, refused: 0, groupCommits: 0 };
 
@@ -69,8 +75,10 @@ export class Outbox {
 
   /** Age in ms of the oldest undelivered entry (0 when empty). */
   oldestAgeMs(now = Date.now()): number {
-    const oldest = this.store.oldestAcceptedAt();
-    return oldest === undefined ? 0 : Math.max(0, now - oldest);
+    if (this.oldestAt === null) {
+      this.oldestAt = this.store.oldestAcceptedAt();
+    }
+    return this.oldestAt === undefined ? 0 : Math.max(0, now - this.oldestAt);
   }
 
   /** Whether a new append would be refused right now. */
@@ -85,6 +93,7 @@ export class Outbox {
   /** Called by the drain after `count` entries were delivered and removed. */
   markDelivered(count: number): void {
     this.depth = Math.max(0, this.depth - count);
+    this.oldestAt = null;
   }
 
   /** Registers a callback run after each group commit that stored something. */
@@ -153,6 +162,9 @@ export class Outbox {
     });
     this.counters.stored += storedTotal;
     this.depth += storedTotal;
+    if (storedTotal > 0 && this.oldestAt === undefined) {
+      this.oldestAt = null;
+    }
     if (storedTotal > 0) {
       for (const listener of this.listeners) {
         listener();

@@ -74,6 +74,9 @@ export class LiveWebhookService {
       }
       const { duplicates } = await this.outbox.append(result.records);
       this.stats.record(command, duplicates === result.records.length ? 'duplicate' : 'accepted');
+      if (!Logger.isLevelEnabled('verbose')) {
+        return;
+      }
       this.logger.verbose({
         message: 'callback accepted',
         callbackCommand: command,

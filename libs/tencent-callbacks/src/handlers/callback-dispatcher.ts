@@ -65,7 +65,7 @@ export class CallbackDispatcher implements OnModuleInit {
     if (handler === undefined) {
       return { handled: false };
     }
-    const dto = validateBody(handler.body, body);
+    const dto = handler.readValidBody?.(body) ?? validateBody(handler.body, body);
     return { handled: true, records: handler.handle(dto, context) };
   }
 }

@@ -28,5 +28,12 @@ export interface OutgoingRecord {
 export interface CallbackHandler<TBody extends object = object> {
   /** class-validator DTO the body is transformed into and validated against before `handle`. */
   readonly body: ClassConstructor<TBody>;
+  /**
+   * Optional fast path past class-transformer and class-validator, which dominate the cost of a
+   * callback: returns the DTO when the body is plainly valid, or `undefined` to let
+   * class-validator decide (and word the errors). It must accept only bodies class-validator
+   * accepts, and give `handle` the same values.
+   */
+  readValidBody?(body: Record<string, unknown>): TBody | undefined;
   handle(body: TBody, context: CallbackContext): OutgoingRecord[];
 }

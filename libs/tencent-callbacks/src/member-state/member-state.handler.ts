@@ -3,6 +3,7 @@ import { encodeMemberEvent } from '@app/member-events';
 import type { CallbackContext, CallbackHandler, OutgoingRecord } from '../handlers/callback-handler.interface';
 import { TencentCallbackHandler } from '../handlers/tencent-callback-handler.decorator';
 import { MEMBER_STATE_CHANGED_COMMANDS, MemberStateChangedDto } from './member-state-changed.dto';
+import { readMemberStateChanged } from './member-state-changed.reader';
 import {
   DEFAULT_MEMBER_STATE_OPTIONS,
   MEMBER_STATE_MODULE_OPTIONS,
@@ -19,6 +20,10 @@ export class MemberStateHandler implements CallbackHandler<MemberStateChangedDto
 
   constructor(@Inject(MEMBER_STATE_MODULE_OPTIONS) options: MemberStateModuleOptions) {
     this.topic = options.topic ?? DEFAULT_MEMBER_STATE_OPTIONS.topic;
+  }
+
+  readValidBody(body: Record<string, unknown>): MemberStateChangedDto | undefined {
+    return readMemberStateChanged(body);
   }
 
   handle(body: MemberStateChangedDto, context: CallbackContext): OutgoingRecord[] {

@@ -18,6 +18,15 @@ describe('parseCallbackJson', () => {
   });
 
   it.each([
+    ['an exponent integer', '{"Big":1e300}', { Big: '1e300' }],
+    ['an escaped account key', '{"Member\\u005fAccount":5}', { Member_Account: '5' }],
+    ['a spaced account number', '{"To_Account" :  -7}', { To_Account: '-7' }],
+    ['plain text without numbers to keep', '{"RoomId":"r","EventTime":1703589922780,"F":0.5}', { RoomId: 'r', EventTime: 1703589922780, F: 0.5 }],
+  ])('parses %s exactly whichever path it takes', (_name, text, expected) => {
+    expect(parseCallbackJson(text)).toEqual(expected);
+  });
+
+  it.each([
     ['empty body', ''],
     ['truncated JSON', '{"RoomId":'],
     ['an array', '[1,2]'],

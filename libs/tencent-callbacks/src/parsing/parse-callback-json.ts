@@ -5,6 +5,14 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Keys whose values are account ids: Tencent may send them as bare integers beyond 2^53. */
 const ACCOUNT_KEY = /_Account$/;
 
+/**
+ * Text in which the reviver might change something: a number right after a key ending in
+ * `Account"`, an integer of 16 or more digits (2^53 has 16), an exponent (1e300 is an unsafe
+ * integer), or a `\u` escape that could spell a key. Conservative: a match inside a string only
+ * costs the slow path.
+ */
+const NEEDS_REVIVER = /Account"\s*:\s*-?\d|\d{16}|\d[eE]|\\u/;
+
 interface ReviverContext {
   source?: string;
 }
@@ -42,7 +50,8 @@ export function parseCallbackJson(raw: Buffer | Uint8Array | string | undefined)
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text, exactNumbers);
+    // The reviver costs more than the parse itself; skip it when it could not change a value.
+    parsed = NEEDS_REVIVER.test(text) ? JSON.parse(text, exactNumbers) : JSON.parse(text);
   } catch (cause) {
     const detail = cause instanceof SyntaxError ? `: ${cause.message}` : '';
     throw new InvalidJsonError(`request body is not valid JSON${detail}`, { cause });
