@@ -1,15 +1,18 @@
 /**
- * CPU profiles of the relay: a launcher that profiles a Node entry point in-process until it
- * receives SIGUSR2 (the relay's own SIGTERM handling re-raises the signal, so `--cpu-prof` would
+ * CPU profiles of the relay: a launcher that profiles a Node entry point in-process over a window
+ * the bench chooses (the relay's own SIGTERM handling re-raises the signal, so `--cpu-prof` would
  * never get to write its file), and a summarizer of `.cpuprofile` files by self time.
+ * Samples are taken on wall-clock ticks: time the thread waited for a core on a loaded machine
+ * lands in whatever function it was in, so shares are meaningful, absolute ms less so.
  *
- * Launcher: node bench/cpu-profile.ts <out.cpuprofile> <entry.js>
+ * Launcher: node bench/cpu-profile.ts <out.cpuprofile> <entry.js> (stdin lines start / stop)
  * Summary:  node bench/cpu-profile.ts --summarize <file.cpuprofile>...
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import { basename, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 
 interface CallFrame {
   functionName: string;
@@ -82,25 +85,34 @@ export function summarizeProfile(profile: CpuProfile, limit = 20): ProfileSummar
 }
 
 /** Markdown of a summary. */
-export function profileMarkdown(summary: ProfileSummary): string {
+export function profileMarkdown(summary: ProfileSummary, window?: { callbacks: number; cpuMs: number }): string {
+  const perCallback =
+    window === undefined || window.callbacks === 0
+      ? ''
+      : `; ${window.callbacks} callbacks acknowledged in the window, relay CPU time (from /proc) ${window.cpuMs} ms: ` +
+        `${Math.round((window.cpuMs * 1000) / window.callbacks)} µs per callback`;
   const table = (title: string, lines: ProfileLine[]) =>
     [`| ${title} | self ms | % of busy |`, '|---|---:|---:|', ...lines.map((l) => `| \`${l.name}\` | ${l.selfMs} | ${l.percent} |`)].join('\n');
-  return `Busy (non-idle) CPU time: ${summary.totalMs} ms\n\n${table('area', summary.byArea)}\n\n${table('function', summary.byFunction)}\n`;
+  return `Busy (non-idle) CPU time: ${summary.totalMs} ms${perCallback}\n\n${table('area', summary.byArea)}\n\n${table('function', summary.byFunction)}\n`;
 }
 
+/**
+ * Runs `entry`; a line `start` on stdin starts profiling, a line `stop` writes the profile to
+ * `out`. (Signals are taken: Nest's shutdown hooks treat SIGUSR2 as a shutdown signal.)
+ */
 async function launch(out: string, entry: string): Promise<void> {
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  process.once('SIGUSR2', () => {
-    session.post('Profiler.stop').then(
-      ({ profile }) => {
-        writeFileSync(out, JSON.stringify(profile));
-        process.stdout.write(`profile written ${out}\n`);
-      },
-      (error: unknown) => process.stderr.write(`profiling failed: ${String(error)}\n`),
-    );
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    const step =
+      line.trim() === 'stop'
+        ? session.post('Profiler.stop').then(({ profile }) => {
+            writeFileSync(out, JSON.stringify(profile));
+            process.stdout.write(`profile written ${out}\n`);
+          })
+        : session.post('Profiler.start').then(() => process.stdout.write('profiling\n'));
+    step.catch((error: unknown) => process.stderr.write(`profiling failed: ${String(error)}\n`));
   });
   createRequire(import.meta.url)(resolve(entry));
 }

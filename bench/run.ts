@@ -5,10 +5,11 @@
  * baseline, the relay from its production build with default durability, and the relay with the
  * outbox sync turned off; drives each with autocannon at fixed offered rates and at saturation;
  * reads the topic back with a kafkajs consumer. Writes bench/results/latest.{json,md} and
- * latency.svg. `--profile` instead CPU-profiles the relay at saturation (bench/results/profile.md).
+ * latency.svg. `--profile` instead CPU-profiles the relay at saturation (bench/results/profile.md);
+ * `--relay=<main.js>` runs another build of the relay (e.g. an older one, to compare).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -33,6 +34,8 @@ const DRAIN_TIMEOUT_MS = 30_000;
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 function relayEntry(): string {
+  const given = process.argv.find((arg) => arg.startsWith('--relay='));
+  if (given !== undefined) return resolve(given.slice('--relay='.length));
   const candidates = ['dist/apps/relay/main.js', 'dist/apps/relay/src/main.js'].map((p) => join(ROOT, p));
   let entry = candidates.find((p) => existsSync(p));
   if (entry === undefined) {
@@ -179,6 +182,7 @@ async function profileRelay(brokers: string, entry: string, runId: string): Prom
   await createTopics(brokers, [topic, `bench.dlq.${runId}.profile`]);
   const out = join(RESULTS, 'relay.cpuprofile');
   mkdirSync(RESULTS, { recursive: true });
+  rmSync(out, { force: true });
   const server = await startRelay({
 
     entry,
@@ -189,11 +193,17 @@ async function profileRelay(brokers: string, entry: string, runId: string): Prom
     launcher: [join(ROOT, 'bench/cpu-profile.ts'), out],
   });
   const pool = new CallbackPool({ baseTime: Date.now() });
+  let window: { callbacks: number; cpuMs: number } | undefined;
   try {
     await runLoad({ url: server.url, pool, seconds: 3, connections: CONNECTIONS, rate: 1000 });
+    server.send('start');
+    const sampler = new ProcessSampler(server.pid);
+    sampler.start();
     const load = await runLoad({ url: server.url, pool, seconds: SECONDS, connections: CONNECTIONS });
+    const usage = sampler.stop();
+    server.send('stop');
+    window = { callbacks: Math.round(load.ackedPerSecond * load.seconds), cpuMs: Math.round(usage.cpuPercent * 10 * load.seconds) };
     log(`profiled saturation: ${load.ackedPerSecond}/s acked, p99 ${load.latencyMs.p99} ms`);
-    process.kill(server.pid, 'SIGUSR2');
     const deadline = Date.now() + 20_000;
     while (!existsSync(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     await new Promise((r) => setTimeout(r, 500));
@@ -201,7 +211,7 @@ async function profileRelay(brokers: string, entry: string, runId: string): Prom
     await server.stop();
   }
   const summary = summarizeProfile(JSON.parse(readFileSync(out, 'utf8')) as CpuProfile);
-  const text = profileMarkdown(summary);
+  const text = profileMarkdown(summary, window);
   writeFileSync(join(RESULTS, 'profile.md'), text);
   process.stdout.write(`\n${text}\nWritten: bench/results/profile.md (raw profile bench/results/relay.cpuprofile)\n`);
 }

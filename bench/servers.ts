@@ -8,6 +8,8 @@ import { join } from 'node:path';
 export interface ServerProcess {
   pid: number;
   url: string;
+  /** Writes a line to the process's stdin (the profiler launcher listens there). */
+  send(line: string): void;
   stop(): Promise<void>;
 }
 
@@ -43,7 +45,7 @@ async function waitForPort(port: number, child: ChildProcess, output: () => stri
 function start(args: string[], env: Record<string, string>, port: number, cleanup: () => void): Promise<ServerProcess> {
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
   const keep = (chunk: Buffer) => {
@@ -69,7 +71,7 @@ function start(args: string[], env: Record<string, string>, port: number, cleanu
     cleanup();
   };
   return waitForPort(port, child, () => output).then(
-    () => ({ pid: child.pid!, url: `http://127.0.0.1:${port}`, stop }),
+    () => ({ pid: child.pid!, url: `http://127.0.0.1:${port}`, send: (line: string) => child.stdin.write(`${line}\n`), stop }),
     async (error: unknown) => {
       await stop();
       throw error;
