@@ -24,7 +24,7 @@ export interface BenchReport {
   startedAt: string;
   command: string;
   machine: { cpu: string; cores: number; memoryGb: number; kernel: string; node: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
-  load: { connections: number; secondsPerPhase: number; meanBodyBytes: number; meanMembers: number; duplicateShare: number };
+  load: { connections: number; secondsPerPhase: number; relayNodeOptions: string; meanBodyBytes: number; meanMembers: number; duplicateShare: number };
   phases: PhaseReport[];
   peakRssMb: Record<string, number>;
   topicDuplicates: Record<string, number>;
@@ -66,7 +66,8 @@ export function markdownTable(report: BenchReport): string {
     `Run ${report.startedAt} with \`${report.command}\` on ${m.cores} × ${m.cpu}, ${m.memoryGb} GB, Linux ${m.kernel}, Node ${m.node};`,
     `load average ${m.loadAverageAtStart.map((l) => l.toFixed(1)).join(' ')} at start, ${m.loadAverageAtEnd.map((l) => l.toFixed(1)).join(' ')} at end.`,
     `Load: autocannon, ${report.load.connections} connections, ${report.load.secondsPerPhase} s per phase, mean body ${report.load.meanBodyBytes} B, ` +
-      `${report.load.meanMembers.toFixed(1)} members per callback, ${Math.round(report.load.duplicateShare * 100)}% exact duplicates.`,
+      `${report.load.meanMembers.toFixed(1)} members per callback, ${Math.round(report.load.duplicateShare * 100)}% exact duplicates; ` +
+      `relay run as \`node ${report.load.relayNodeOptions} <build>/main.js\` (the flags of \`npm start\`).`,
     '',
     header,
     `|${header.split('|').slice(1, -1).map(() => '---').join('|')}|`,

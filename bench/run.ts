@@ -47,6 +47,19 @@ function relayEntry(): string {
   return entry;
 }
 
+/**
+ * The Node flags production runs the relay with: those of `npm start` (heap limits), unless
+ * RELAY_NODE_OPTIONS says otherwise.
+ */
+function relayNodeOptions(): string {
+  if (process.env.RELAY_NODE_OPTIONS !== undefined) return process.env.RELAY_NODE_OPTIONS;
+  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
+  return start
+    .split(/\s+/)
+    .filter((token) => token.startsWith('--'))
+    .join(' ');
+}
+
 async function createTopics(brokers: string, topics: string[]): Promise<void> {
   const admin = new Kafka({ clientId: 'relay-bench-admin', brokers: [brokers], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
@@ -132,7 +145,7 @@ async function benchmark(brokers: string, entry: string, runId: string): Promise
       await createTopics(brokers, [topic, `bench.dlq.${runId}.${variant.name}`]);
       collector = new RecordCollector(brokers, topic, (eventTime) => pool.idOf(eventTime));
       await collector.start();
-      server = await startRelay({ entry, brokers, topic, dlqTopic: `bench.dlq.${runId}.${variant.name}`, outboxSync: variant.sync });
+      server = await startRelay({ entry, brokers, topic, dlqTopic: `bench.dlq.${runId}.${variant.name}`, outboxSync: variant.sync, nodeOptions: relayNodeOptions() });
     }
     try {
       const run = await measureServer(variant.name, server, pool, collector);
@@ -162,7 +175,7 @@ async function benchmark(brokers: string, entry: string, runId: string): Promise
       loadAverageAtStart,
       loadAverageAtEnd: os.loadavg(),
     },
-    load: { connections: CONNECTIONS, secondsPerPhase: SECONDS, meanBodyBytes: pool.meanBodyBytes, meanMembers: pool.meanMembers, duplicateShare: 0.05 },
+    load: { connections: CONNECTIONS, secondsPerPhase: SECONDS, relayNodeOptions: relayNodeOptions(), meanBodyBytes: pool.meanBodyBytes, meanMembers: pool.meanMembers, duplicateShare: 0.05 },
     phases,
     peakRssMb,
     topicDuplicates,
@@ -190,6 +203,7 @@ async function profileRelay(brokers: string, entry: string, runId: string): Prom
     topic,
     dlqTopic: `bench.dlq.${runId}.profile`,
     outboxSync: 'process',
+    nodeOptions: relayNodeOptions(),
     launcher: [join(ROOT, 'bench/cpu-profile.ts'), out],
   });
   const pool = new CallbackPool({ baseTime: Date.now() });

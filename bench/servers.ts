@@ -86,6 +86,8 @@ export interface RelayOptions {
   topic: string;
   dlqTopic: string;
   outboxSync: 'process' | 'power' | 'off';
+  /** Node flags for the relay process, as production runs it (`npm start`). */
+  nodeOptions: string;
   /** A launcher script and its arguments to run the entry through (e.g. the CPU profiler). */
   launcher?: string[];
 }
@@ -103,6 +105,8 @@ export async function startRelay(options: RelayOptions): Promise<ServerProcess> 
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       OUTBOX_SYNC: options.outboxSync,
+      // Node flags of the relay process only (heap limits), not of the bench itself.
+      NODE_OPTIONS: options.nodeOptions,
       LOG_LEVEL: 'warn',
     },
     await freePort(),
