@@ -7,6 +7,8 @@ export interface PhaseReport extends Omit<LoadResult, 'ackedIds'> {
   server: ServerName;
   phase: string;
   usage: ProcessUsage;
+  /** CPU of the Kafka broker (a JVM on the same machine) during the phase, % of one core. */
+  brokerCpuPercent: number;
   acked: number;
   /** Acknowledged callbacks whose record is on the topic (relay only). */
   onTopic?: number;
@@ -41,7 +43,7 @@ const fmt = (n: number | undefined, digits = 0) => (n === undefined || Number.is
 
 export function markdownTable(report: BenchReport): string {
   const header =
-    '| server | phase | offered/s | acked/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | CPU % (run-queue wait %) | RSS MB | on topic / acked | c2r p50 ms | c2r p99 ms |';
+    '| server | phase | offered/s | acked/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | CPU % (run-queue wait %) | RSS MB | broker CPU % | on topic / acked | c2r p50 ms | c2r p99 ms |';
   const rows = report.phases.map((p) =>
     [
       p.server,
@@ -55,6 +57,7 @@ export function markdownTable(report: BenchReport): string {
       String(p.non2xx + p.errors + p.timeouts),
       `${p.usage.cpuPercent} (${p.usage.cpuWaitPercent})`,
       String(p.usage.maxRssMb),
+      String(p.brokerCpuPercent),
       p.onTopic === undefined ? '–' : `${p.onTopic} / ${p.acked}`,
       fmt(p.callbackToRecordMs?.p50),
       fmt(p.callbackToRecordMs?.p99),

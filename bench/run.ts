@@ -76,17 +76,26 @@ interface ServerRun {
   topicDuplicates: number;
 }
 
-async function measureServer(name: ServerName, server: ServerProcess, pool: CallbackPool, collector: RecordCollector | undefined): Promise<ServerRun> {
+async function measureServer(
+  name: ServerName,
+  server: ServerProcess,
+  pool: CallbackPool,
+  collector: RecordCollector | undefined,
+  brokerPid: number,
+): Promise<ServerRun> {
   log(`${name}: warm-up`);
   await runLoad({ url: server.url, pool, seconds: quick ? 2 : 3, connections: CONNECTIONS, rate: 1000 });
   const phases: PhaseReport[] = [];
   for (const rate of [...RATES, undefined]) {
     const sampler = new ProcessSampler(server.pid);
+    const brokerSampler = new ProcessSampler(brokerPid);
     sampler.start();
+    brokerSampler.start();
     const load = await runLoad({ url: server.url, pool, seconds: SECONDS, connections: CONNECTIONS, rate });
     const usage = sampler.stop();
+    const brokerCpuPercent = brokerSampler.stop().cpuPercent;
     const { ackedIds, ...rest } = load;
-    const phase: PhaseReport = { ...rest, server: name, phase: rate === undefined ? 'saturation' : 'fixed rate', usage, acked: ackedIds.length };
+    const phase: PhaseReport = { ...rest, server: name, phase: rate === undefined ? 'saturation' : 'fixed rate', usage, brokerCpuPercent, acked: ackedIds.length };
     if (collector !== undefined) {
       const missing = await collector.waitFor(ackedIds, DRAIN_TIMEOUT_MS);
       const latencies = ackedIds.map((id) => collector.latencyById.get(id)).filter((v) => v !== undefined).sort((a, b) => a - b);
@@ -96,7 +105,7 @@ async function measureServer(name: ServerName, server: ServerProcess, pool: Call
     }
     log(
       `${name} ${rate ?? 'max'}/s: acked ${phase.ackedPerSecond}/s p50 ${phase.latencyMs.p50} p99 ${phase.latencyMs.p99} ms ` +
-        `non-2xx ${phase.non2xx} CPU ${usage.cpuPercent}% (waiting for a core ${usage.cpuWaitPercent}%) RSS ${usage.maxRssMb} MB` +
+        `non-2xx ${phase.non2xx} CPU ${usage.cpuPercent}% (waiting for a core ${usage.cpuWaitPercent}%) RSS ${usage.maxRssMb} MB broker CPU ${brokerCpuPercent}%` +
         (phase.onTopic === undefined ? '' : ` on topic ${phase.onTopic}/${phase.acked} c2r p99 ${phase.callbackToRecordMs?.p99} ms`),
     );
     phases.push(phase);
@@ -123,7 +132,7 @@ function checkTargets(phases: PhaseReport[], peakRssMb: number, ratio: number): 
   ];
 }
 
-async function benchmark(brokers: string, entry: string, runId: string): Promise<void> {
+async function benchmark(brokers: string, brokerPid: number, entry: string, runId: string): Promise<void> {
   const startedAt = new Date().toISOString();
   const loadAverageAtStart = os.loadavg();
   const pool = new CallbackPool({ baseTime: Date.now() });
@@ -148,7 +157,7 @@ async function benchmark(brokers: string, entry: string, runId: string): Promise
       server = await startRelay({ entry, brokers, topic, dlqTopic: `bench.dlq.${runId}.${variant.name}`, outboxSync: variant.sync, nodeOptions: relayNodeOptions() });
     }
     try {
-      const run = await measureServer(variant.name, server, pool, collector);
+      const run = await measureServer(variant.name, server, pool, collector, brokerPid);
       phases.push(...run.phases);
       peakRssMb[variant.name] = run.peakRssMb;
       if (collector !== undefined) topicDuplicates[variant.name] = run.topicDuplicates;
@@ -236,7 +245,7 @@ async function main(): Promise<void> {
   const kafka = await startLocalKafka({ log: (m) => log(m) });
   const runId = Date.now().toString(36);
   try {
-    await (profile ? profileRelay(kafka.brokers, entry, runId) : benchmark(kafka.brokers, entry, runId));
+    await (profile ? profileRelay(kafka.brokers, entry, runId) : benchmark(kafka.brokers, kafka.pid, entry, runId));
   } finally {
     log('stopping the broker');
     await kafka.destroy();

@@ -89,6 +89,7 @@ export class OutboxDrain implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async run(): Promise<void> {
     const batchSize = this.options.batchSize ?? OUTBOX_DEFAULTS.batchSize;
+    const lingerMs = this.options.lingerMs ?? OUTBOX_DEFAULTS.lingerMs;
     const initialBackoff = this.options.retryInitialMs ?? OUTBOX_DEFAULTS.retryInitialMs;
     const maxBackoff = this.options.retryMaxMs ?? OUTBOX_DEFAULTS.retryMaxMs;
     let backoff = initialBackoff;
@@ -145,6 +146,9 @@ export class OutboxDrain implements OnApplicationBootstrap, OnApplicationShutdow
       const ackedAt = Date.now();
       for (const listener of this.deliveredListeners) {
         listener(entries, ackedAt);
+      }
+      if (entries.length < batchSize && lingerMs > 0 && this.running) {
+        await sleep(lingerMs);
       }
     }
   }
