@@ -51,7 +51,7 @@ function areaOf(frame: CallFrame): string {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1];
   if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
-  if (/\/dist\/(apps|libs)\//.test(url)) return 'relay code';
+  if (/\/dist[^/]*\/(apps|libs)\//.test(url)) return 'relay code';
   return basename(url);
 }
 

@@ -33,7 +33,12 @@ interface ConnectionContext {
   duplicate?: boolean;
 }
 
-/** One fixed-rate or saturation phase with autocannon against a server's webhook path. */
+/**
+ * One phase with autocannon against a server's webhook path: the saturation phase (no rate: each
+ * connection sends its next callback as soon as it has the answer). Fixed rates use
+ * {@link runPacedLoad} in paced-load.ts, because autocannon's rate is a per-second quota per
+ * connection sent back to back.
+ */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const acked = new Set<number>();
   let duplicatesSent = 0;
@@ -44,6 +49,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     duration: options.seconds,
     overallRate: options.rate,
     timeout: 10,
+    // With a rate, record each answer's own latency (autocannon's correction would assume a 1 ms interval).
+    ignoreCoordinatedOmission: options.rate !== undefined,
     requests: [
       {
         method: 'POST',

@@ -50,10 +50,10 @@ export function markdownTable(report: BenchReport): string {
       p.phase,
       p.offeredRate === undefined ? 'max' : String(p.offeredRate),
       String(p.ackedPerSecond),
-      fmt(p.latencyMs.p50),
-      fmt(p.latencyMs.p90),
-      fmt(p.latencyMs.p99),
-      fmt(p.latencyMs.max),
+      fmt(p.latencyMs.p50, 1),
+      fmt(p.latencyMs.p90, 1),
+      fmt(p.latencyMs.p99, 1),
+      fmt(p.latencyMs.max, 1),
       String(p.non2xx + p.errors + p.timeouts),
       `${p.usage.cpuPercent} (${p.usage.cpuWaitPercent})`,
       String(p.usage.maxRssMb),
@@ -68,7 +68,7 @@ export function markdownTable(report: BenchReport): string {
   return [
     `Run ${report.startedAt} with \`${report.command}\` on ${m.cores} × ${m.cpu}, ${m.memoryGb} GB, Linux ${m.kernel}, Node ${m.node};`,
     `load average ${m.loadAverageAtStart.map((l) => l.toFixed(1)).join(' ')} at start, ${m.loadAverageAtEnd.map((l) => l.toFixed(1)).join(' ')} at end.`,
-    `Load: autocannon, ${report.load.connections} connections, ${report.load.secondsPerPhase} s per phase, mean body ${report.load.meanBodyBytes} B, ` +
+    `Load: fixed rates paced evenly (open loop, latency from each callback's due time), saturation with autocannon; up to ${report.load.connections} connections, ${report.load.secondsPerPhase} s per phase, mean body ${report.load.meanBodyBytes} B, ` +
       `${report.load.meanMembers.toFixed(1)} members per callback, ${Math.round(report.load.duplicateShare * 100)}% exact duplicates; ` +
       `relay run as \`node ${report.load.relayNodeOptions} <build>/main.js\` (the flags of \`npm start\`).`,
     '',

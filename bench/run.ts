@@ -17,6 +17,7 @@ import { startLocalKafka } from '../scripts/kafka-local/kafka-local.ts';
 import { CallbackPool } from './callback-bodies.ts';
 import { profileMarkdown, summarizeProfile, type CpuProfile } from './cpu-profile.ts';
 import { runLoad } from './load.ts';
+import { runPacedLoad } from './paced-load.ts';
 import { ProcessSampler } from './process-sampler.ts';
 import { RecordCollector } from './record-collector.ts';
 import { latencySvg, markdownTable, percentile, type BenchReport, type PhaseReport, type ServerName, type TargetCheck } from './report.ts';
@@ -84,14 +85,17 @@ async function measureServer(
   brokerPid: number,
 ): Promise<ServerRun> {
   log(`${name}: warm-up`);
-  await runLoad({ url: server.url, pool, seconds: quick ? 2 : 3, connections: CONNECTIONS, rate: 1000 });
+  await runPacedLoad({ url: server.url, pool, seconds: quick ? 2 : 3, connections: CONNECTIONS, rate: 1000 });
   const phases: PhaseReport[] = [];
   for (const rate of [...RATES, undefined]) {
     const sampler = new ProcessSampler(server.pid);
     const brokerSampler = new ProcessSampler(brokerPid);
     sampler.start();
     brokerSampler.start();
-    const load = await runLoad({ url: server.url, pool, seconds: SECONDS, connections: CONNECTIONS, rate });
+    const load =
+      rate === undefined
+        ? await runLoad({ url: server.url, pool, seconds: SECONDS, connections: CONNECTIONS })
+        : await runPacedLoad({ url: server.url, pool, seconds: SECONDS, connections: CONNECTIONS, rate });
     const usage = sampler.stop();
     const brokerCpuPercent = brokerSampler.stop().cpuPercent;
     const { ackedIds, ...rest } = load;
@@ -218,7 +222,7 @@ async function profileRelay(brokers: string, entry: string, runId: string): Prom
   const pool = new CallbackPool({ baseTime: Date.now() });
   let window: { callbacks: number; cpuMs: number } | undefined;
   try {
-    await runLoad({ url: server.url, pool, seconds: 3, connections: CONNECTIONS, rate: 1000 });
+    await runPacedLoad({ url: server.url, pool, seconds: 3, connections: CONNECTIONS, rate: 1000 });
     server.send('start');
     const sampler = new ProcessSampler(server.pid);
     sampler.start();
