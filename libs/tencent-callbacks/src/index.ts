@@ -12,3 +12,8 @@ export * from './member-state/member-state.normalizer';
 export * from './member-state/member-state.module-definition';
 export * from './member-state/member-state.handler';
 export * from './member-state/member-state.module';
+export * from './auth/live-signature';
+export * from './auth/trtc-signature';
+export * from './trtc/trtc-room-event.dto';
+export * from './trtc/trtc-room-event.normalizer';
+export * from './response/trtc-response';
