@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Server } from 'node:http';
-import type { FastifyHttpOptions, FastifyInstance } from 'fastify';
+import type { FastifyHttpOptions, FastifyInstance, FastifyReply } from 'fastify';
 import { tencentFailureBody } from '@app/tencent-callbacks';
 import type { RelayConfig } from './config/relay-config';
 import { ERROR_CODES } from './webhook/failure-description';
@@ -37,7 +37,7 @@ function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void 
   );
 }
 
-/** Fastify options enforcing the request limits: body size, time to receive a request, header size. */
+/** Fastify options enforcing the request limits (body size, time to receive a request, header size) and answering Fastify's own errors in Tencent's shape. */
 export function fastifyLimitOptions(limits: Limits): FastifyHttpOptions<Server> {
   return {
     bodyLimit: limits.bodyLimitBytes,
@@ -45,6 +45,10 @@ export function fastifyLimitOptions(limits: Limits): FastifyHttpOptions<Server> 
     // Node only checks request timeouts every connectionsCheckingInterval (30 s by default).
     http: { maxHeaderSize: limits.maxHeaderBytes, connectionsCheckingInterval: Math.min(1000, Math.ceil(limits.requestTimeoutMs / 2)) },
     clientErrorHandler,
+    // Router-level errors (a path that does not decode) bypass Nest's filters: answer them here.
+    frameworkErrors: (_error, _request, reply) => {
+      void (reply as unknown as FastifyReply).status(400).header('content-type', 'application/json; charset=utf-8').send(tencentFailureBody(ERROR_CODES.httpBase + 400, 'malformed request URL'));
+    },
   };
 }
 

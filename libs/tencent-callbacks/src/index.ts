@@ -17,3 +17,4 @@ export * from './auth/trtc-signature';
 export * from './trtc/trtc-room-event.dto';
 export * from './trtc/trtc-room-event.normalizer';
 export * from './response/trtc-response';
+export * from './handlers/is-identifier-text.decorator';

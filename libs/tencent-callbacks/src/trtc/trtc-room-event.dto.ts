@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Min, ValidateBy, ValidateNested } from 'class-validator';
+import { IsInt, IsObject, Min, ValidateBy, ValidateIf, ValidateNested } from 'class-validator';
+import { IsIdentifierText, isIdentifierText } from '../handlers/is-identifier-text.decorator';
 
 /** TRTC room event types (EventGroupId 1). */
 export const TRTC_EVENT = {
@@ -13,6 +14,11 @@ export const TRTC_EVENT = {
 /** Event types the relay publishes; every other type is acknowledged and dropped. */
 export const TRTC_PUBLISHED_EVENTS: readonly number[] = [TRTC_EVENT.dismissRoom, TRTC_EVENT.enterRoom, TRTC_EVENT.exitRoom];
 
+/** Optional, but `null` is not absent: a present field must be valid (class-validator's IsOptional lets null through). */
+function IsAbsentOr(): PropertyDecorator {
+  return ValidateIf((_object: object, value: unknown) => value !== undefined);
+}
+
 /** A TRTC room id: a non-negative integer (numeric rooms) or a non-empty string (string rooms). */
 function IsTrtcRoomId(): PropertyDecorator {
   return ValidateBy({
@@ -20,8 +26,8 @@ function IsTrtcRoomId(): PropertyDecorator {
     validator: {
       validate: (value: unknown) =>
         (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) ||
-        (typeof value === 'string' && value.trim() !== '' && value.length <= 128),
-      defaultMessage: () => 'must be a non-negative integer or a non-empty string of at most 128 characters',
+        (isIdentifierText(value) && value.length <= 128),
+      defaultMessage: () => 'must be a non-negative integer or a non-blank string of at most 128 characters',
     },
   });
 }
@@ -34,23 +40,24 @@ export class TrtcEventInfoDto {
   @Min(0, { message: 'must not be negative' })
   EventTs!: number;
 
-  @IsOptional()
+  @IsAbsentOr()
   @IsInt({ message: 'must be an integer (milliseconds)' })
   @Min(0, { message: 'must not be negative' })
   EventMsTs?: number;
 
   /** Absent on room-level events (101, 102). */
-  @IsOptional()
-  @IsString({ message: 'must be a string' })
-  @IsNotEmpty({ message: 'must not be empty' })
+  @IsAbsentOr()
+  @IsIdentifierText()
   UserId?: string;
 
-  @IsOptional()
+  @IsAbsentOr()
   @IsInt({ message: 'must be an integer' })
+  @Min(0, { message: 'must not be negative' })
   Reason?: number;
 
-  @IsOptional()
+  @IsAbsentOr()
   @IsInt({ message: 'must be an integer' })
+  @Min(0, { message: 'must not be negative' })
   Role?: number;
 }
 
@@ -62,7 +69,7 @@ export class TrtcRoomEventDto {
   @IsInt({ message: 'must be an integer' })
   EventType!: number;
 
-  @IsOptional()
+  @IsAbsentOr()
   @IsInt({ message: 'must be an integer (milliseconds)' })
   CallbackTs?: number;
 
