@@ -44,7 +44,7 @@ describe('POST /webhooks/tencent/live (real relay, real broker)', () => {
 
   beforeAll(async () => {
     relay = await startRelay();
-    topic = await new TopicReader(process.env.KAFKA_BROKERS!, relay.config.topics.memberState).start();
+    topic = await new TopicReader(process.env.KAFKA_BROKERS!, relay.config.topics.memberState, { schema: 'member-event' }).start();
     dlq = await new TopicReader(process.env.KAFKA_BROKERS!, relay.config.topics.dlq).start();
   });
 
@@ -166,5 +166,11 @@ describe('POST /webhooks/tencent/live (real relay, real broker)', () => {
   it('published exactly the accepted callbacks and nothing else', async () => {
     const records = await topic.settle();
     expect(records.map((record) => record.key).sort()).toEqual([...published].sort());
+  });
+
+  it('published only records that validate against the member-event JSON Schema, key and headers', async () => {
+    const records = await topic.settle();
+    expect(records.length).toBe(published.size);
+    expect(topic.violations).toEqual([]);
   });
 });
