@@ -12,3 +12,8 @@ export * from './member-state/member-state.normalizer';
 export * from './member-state/member-state.module-definition';
 export * from './member-state/member-state.handler';
 export * from './member-state/member-state.module';
+export * from './destroy-room/destroy-room.dto';
+export * from './destroy-room/destroy-room.normalizer';
+export * from './destroy-room/destroy-room.module-definition';
+export * from './destroy-room/destroy-room.handler';
+export * from './destroy-room/destroy-room.module';
