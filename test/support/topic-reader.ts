@@ -12,6 +12,25 @@ export interface ReadRecord {
   headers: Record<string, string>;
 }
 
+/**
+ * Resolves once `topic` exists. The relay creates its topics when its outbox drain first
+ * connects, just after start: subscribe only after that, or a consumer's metadata request may
+ * create the topic first with the broker's defaults.
+ */
+export async function waitForTopic(brokers: string, topic: string, timeoutMs = 30_000): Promise<void> {
+  const admin = new Kafka({ clientId: 'test-topic-wait', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await admin.listTopics()).includes(topic)) {
+      if (Date.now() > deadline) throw new Error(`topic ${topic} was never created`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** A record that failed the member-event contract (schema, key or CloudEvents headers). */
 export interface ContractViolation {
   offset: string;
@@ -50,18 +69,7 @@ export class TopicReader {
 
   async start(): Promise<this> {
     const kafka = new Kafka({ clientId: 'test-reader', brokers: this.brokers.split(','), logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      // The relay creates its topics at start; wait until the topic exists.
-      const deadline = Date.now() + 30_000;
-      while (!(await admin.listTopics()).includes(this.topic)) {
-        if (Date.now() > deadline) throw new Error(`topic ${this.topic} was never created`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    } finally {
-      await admin.disconnect();
-    }
+    await waitForTopic(this.brokers, this.topic);
     this.consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}`, sessionTimeout: 10_000, heartbeatInterval: 1000 });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
