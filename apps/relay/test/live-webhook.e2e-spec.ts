@@ -115,6 +115,21 @@ describe('POST /webhooks/tencent/live (real relay, real broker)', () => {
     expect(record.headers.ce_type).toBe('com.tencent.live.member.offline');
   });
 
+  it('publishes Live.CallbackAfterDestroyRoom as room_closed on the same topic and key', async () => {
+    const body = JSON.stringify({
+      CallbackCommand: 'Live.CallbackAfterDestroyRoom',
+      RoomId: 'room-destroyed',
+      EventType: 'DestroyBySystem',
+      EventTime: '1703589999000',
+      Operator_Account: 144115233775727695,
+      RoomInfo: { RoomName: 'gone' },
+      Statistic: { TotalMemberCount: 2 },
+    });
+    const { value, record } = await expectPublished('room-destroyed', body, liveQuery('Live.CallbackAfterDestroyRoom'));
+    expect(value).toMatchObject({ kind: 'room_closed', state: 'offline', cause: 'destroy_by_system', members: [], eventTime: 1703589999000 });
+    expect(record.headers).toMatchObject({ ce_type: 'com.tencent.live.room.closed', ce_subject: 'room-destroyed' });
+  });
+
   it('acknowledges a command it has no handler for, and publishes nothing for it', async () => {
     const answer = await post(
       relay.url,
