@@ -23,6 +23,7 @@ export class MemberEventConsumer implements OnApplicationBootstrap, OnApplicatio
   private readonly logger = new Logger(MemberEventConsumer.name);
   private readonly kafka: Kafka;
   private consumer: Consumer | undefined;
+  private rebuildStarted: number | undefined;
 
   constructor(
     @Inject(PRESENCE_CONFIG) private readonly config: PresenceConfig,
@@ -39,15 +40,18 @@ export class MemberEventConsumer implements OnApplicationBootstrap, OnApplicatio
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    const started = Date.now();
     const admin = this.kafka.admin();
     await admin.connect();
     try {
       await this.rewind(admin);
       const offsets = await admin.fetchTopicOffsets(this.config.topic);
       this.stats.begin(new Map(offsets.map((entry) => [entry.partition, BigInt(entry.high)])));
+      this.logger.log({ message: 'consumer group rewound to the start of the topic', groupId: this.config.groupId, durationMs: Date.now() - started });
     } finally {
       await admin.disconnect();
     }
+    this.rebuildStarted = started;
     const consumer = this.kafka.consumer({ groupId: this.config.groupId });
     this.consumer = consumer;
     await consumer.connect();
@@ -85,6 +89,13 @@ export class MemberEventConsumer implements OnApplicationBootstrap, OnApplicatio
     }
   }
 
+  private logRebuilt(): void {
+    if (this.rebuildStarted !== undefined && this.stats.caughtUp) {
+      this.logger.log({ message: 'rosters rebuilt from the topic', records: this.stats.consumed, durationMs: Date.now() - this.rebuildStarted });
+      this.rebuildStarted = undefined;
+    }
+  }
+
   private async applyBatch(consumer: Consumer, { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     let last: string | undefined;
     for (const message of batch.messages) {
@@ -109,6 +120,7 @@ export class MemberEventConsumer implements OnApplicationBootstrap, OnApplicatio
     const next = (BigInt(last) + 1n).toString();
     await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
     this.stats.advance(batch.partition, BigInt(next));
+    this.logRebuilt();
     await heartbeat();
   }
 }
