@@ -96,6 +96,10 @@ describe('presence against the real relay and broker', () => {
     await relay?.close();
   });
 
+  it('refuses to start on a topic that does not exist, saying so', async () => {
+    await expect(startPresence('test.member-state.missing-topic')).rejects.toThrow('topic test.member-state.missing-topic does not exist');
+  });
+
   it('serves 404 for a room no event mentioned', async () => {
     expect((await presence.get('/rooms/nobody-here')).status).toBe(404);
     expect((await presence.get('/rooms/nobody-here/members')).status).toBe(404);
