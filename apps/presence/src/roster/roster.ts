@@ -55,8 +55,13 @@ export const DEFAULT_DEDUPE_CAPACITY = 100_000;
 export class Roster {
   private readonly rooms = new Map<string, RoomState>();
   private readonly seen = new Set<string>();
+  /** The remembered ids in insertion order, as a ring: evicting the oldest is O(1). */
+  private readonly ring: (string | undefined)[];
+  private next = 0;
 
-  constructor(private readonly dedupeCapacity = DEFAULT_DEDUPE_CAPACITY) {}
+  constructor(dedupeCapacity = DEFAULT_DEDUPE_CAPACITY) {
+    this.ring = new Array<string | undefined>(dedupeCapacity);
+  }
 
   apply(event: MemberEvent): ApplyOutcome {
     if (this.seen.has(event.eventId)) {
@@ -157,10 +162,10 @@ export class Roster {
   }
 
   private remember(eventId: string): void {
+    const oldest = this.ring[this.next];
+    if (oldest !== undefined) this.seen.delete(oldest);
+    this.ring[this.next] = eventId;
+    this.next = (this.next + 1) % this.ring.length;
     this.seen.add(eventId);
-    if (this.seen.size > this.dedupeCapacity) {
-      const oldest = this.seen.values().next().value;
-      if (oldest !== undefined) this.seen.delete(oldest);
-    }
   }
 }
