@@ -18,3 +18,8 @@ export * from './trtc/trtc-room-event.dto';
 export * from './trtc/trtc-room-event.normalizer';
 export * from './response/trtc-response';
 export * from './handlers/is-identifier-text.decorator';
+export * from './destroy-room/destroy-room.dto';
+export * from './destroy-room/destroy-room.normalizer';
+export * from './destroy-room/destroy-room.module-definition';
+export * from './destroy-room/destroy-room.handler';
+export * from './destroy-room/destroy-room.module';
