@@ -1,3 +1,4 @@
+import { getMetadataStorage } from 'class-validator';
 import { validateBody } from '../handlers/validate-body';
 import { MemberDto, MemberStateChangedDto } from './member-state-changed.dto';
 import { readMemberStateChanged } from './member-state-changed.reader';
@@ -44,6 +45,9 @@ describe('readMemberStateChanged (fast path)', () => {
     ['a member without account', { MemberList: [{}] }],
     ['a member account empty', { MemberList: [{ Member_Account: 'a' }, { Member_Account: '' }] }],
     ['a member account a number', { MemberList: [{ Member_Account: 7 }] }],
+    ['RoomId blank', { RoomId: '   ' }],
+    ['RoomId with a lone surrogate', { RoomId: 'room\uD800' }],
+    ['a member account blank', { MemberList: [{ Member_Account: ' ' }] }],
     ['EventTime negative', { EventTime: -1 }],
     ['EventTime fractional', { EventTime: 1.5 }],
     ['EventTime beyond 2^53', { EventTime: '9007199254740993' }],
@@ -53,5 +57,31 @@ describe('readMemberStateChanged (fast path)', () => {
     const body = { ...valid, ...overrides };
     expect(readMemberStateChanged(body)).toBeUndefined();
     expect(() => validateBody(MemberStateChangedDto, body)).toThrow();
+  });
+
+  it('implements exactly the rules the DTO declares (update the reader when this fails)', () => {
+    const rules = (target: new () => object) =>
+      getMetadataStorage()
+        .getTargetValidationMetadatas(target, '', true, false)
+        .map((m) => `${m.propertyName}:${m.name ?? m.type}${m.each ? '[each]' : ''}`)
+        .sort();
+    expect(rules(MemberStateChangedDto)).toEqual(
+      [
+        'CallbackCommand:isOptional',
+        'CallbackCommand:isString',
+        'EventCause:isNotEmpty',
+        'EventCause:isString',
+        'EventTime:isEpochMillis',
+        'EventType:isIn',
+        'MemberList:arrayNotEmpty',
+        'MemberList:isArray',
+        'MemberList:isObject[each]',
+        'MemberList:nestedValidation[each]',
+        'RoomId:isIdentifierText',
+        'RoomId:isNotEmpty',
+        'RoomId:isString',
+      ].sort(),
+    );
+    expect(rules(MemberDto)).toEqual(['Member_Account:isIdentifierText', 'Member_Account:isNotEmpty', 'Member_Account:isString'].sort());
   });
 });

@@ -1,3 +1,4 @@
+import { isIdentifierText } from '../handlers/is-identifier-text.decorator';
 import { MemberDto, MemberStateChangedDto, toIntegerIfNumeric } from './member-state-changed.dto';
 
 function isNonEmptyString(value: unknown): value is string {
@@ -11,14 +12,15 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /**
  * The fast path of {@link MemberStateChangedDto}: the same rules as its decorators, checked by
  * hand, returning the DTO (declared fields only) or `undefined` when anything is off, so that
- * class-validator words the errors. Accepts nothing the decorators reject.
+ * class-validator words the errors. Accepts nothing the decorators reject; the spec beside this
+ * file lists the decorators it implements and fails when the DTO gains one.
  */
 export function readMemberStateChanged(body: Record<string, unknown>): MemberStateChangedDto | undefined {
   const { CallbackCommand, RoomId, EventType, EventCause, MemberList } = body;
   const EventTime = toIntegerIfNumeric({ value: body.EventTime });
   if (
     (CallbackCommand !== undefined && CallbackCommand !== null && typeof CallbackCommand !== 'string') ||
-    !isNonEmptyString(RoomId) ||
+    !isIdentifierText(RoomId) ||
     (EventType !== 'Online' && EventType !== 'Offline') ||
     !isNonEmptyString(EventCause) ||
     !Array.isArray(MemberList) ||
@@ -31,7 +33,7 @@ export function readMemberStateChanged(body: Record<string, unknown>): MemberSta
   }
   const members: MemberDto[] = [];
   for (const item of MemberList as unknown[]) {
-    if (!isPlainObject(item) || !isNonEmptyString(item.Member_Account)) {
+    if (!isPlainObject(item) || !isIdentifierText(item.Member_Account)) {
       return undefined;
     }
     const member = new MemberDto();
