@@ -1,28 +1,32 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { REQUEST_ID_HEADER, createAppLogger, genRequestId } from '@app/observability';
 import { AppModule, type RelayExtensions } from './app.module';
 import type { RelayConfig } from './config/relay-config';
 
 /** Body size limit of a callback. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
+/** Signals that stop the relay gracefully: stop accepting, drain the outbox, close. */
+export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
 /**
  * Creates the relay application (not yet listening). Every body is kept as raw bytes whatever
  * its Content-Type (Tencent's sample sends none): the webhook parses it itself, exactly.
  */
 export async function createRelayApp(config: RelayConfig, extensions: RelayExtensions = []): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, keepAliveTimeout: 65_000 });
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, keepAliveTimeout: 65_000, genReqId: genRequestId });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, extensions), adapter, {
     bodyParser: false,
     bufferLogs: true,
-    logger: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'].slice(
-      0,
-      ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'].indexOf(config.logLevel) + 1,
-    ) as ('fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose')[],
+    logger: createAppLogger({ level: config.logLevel, format: config.logFormat }),
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-  app.enableShutdownHooks();
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  app.enableShutdownHooks([...SHUTDOWN_SIGNALS]);
   return app;
 }

@@ -27,6 +27,7 @@ export interface RelayConfig {
   };
   shutdownTimeoutMs: number;
   logLevel: LogLevel;
+  logFormat: 'json' | 'text';
 }
 
 /** A missing or malformed configuration value; the message names the variable. */
@@ -173,6 +174,7 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
     },
     shutdownTimeoutMs: reader.integer('SHUTDOWN_TIMEOUT_MS', 0),
     logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS),
+    logFormat: reader.oneOf('LOG_FORMAT', ['json', 'text'] as const),
   };
 }
 
