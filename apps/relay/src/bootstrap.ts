@@ -27,6 +27,7 @@ export async function createRelayApp(config: RelayConfig, extensions: RelayExten
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
   });
-  app.enableShutdownHooks([...SHUTDOWN_SIGNALS]);
+  // Exit 0 once the outbox drained and everything closed: a clean stop, not a death by signal.
+  app.enableShutdownHooks([...SHUTDOWN_SIGNALS], { useProcessExit: true });
   return app;
 }
