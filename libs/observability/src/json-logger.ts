@@ -50,7 +50,7 @@ export class JsonLogger extends ConsoleLogger {
 export function createAppLogger(options: AppLoggerOptions): ConsoleLogger {
   const logLevels = levelsFrom(options.level);
   if (options.format === 'text') {
-    return new ConsoleLogger({ logLevels, redact: REDACTED_KEYS });
+    return new ConsoleLogger({ logLevels, redact: REDACTED_KEYS, compact: true, breakLength: Infinity });
   }
   return new JsonLogger({ json: true, logLevels, redact: REDACTED_KEYS });
 }
