@@ -43,6 +43,13 @@ describe('GET /metrics (real relay, real broker)', () => {
     expect(scrape.value('relay_outbox_capacity_records')).toBe(relay.config.outbox.maxRecords);
   });
 
+  it('echoes the caller\'s x-request-id, or gives the call one', async () => {
+    const given = await fetch(`${relay.url}/health/live`, { headers: { 'x-request-id': 'req-42.a' } });
+    expect(given.headers.get('x-request-id')).toBe('req-42.a');
+    const made = await fetch(`${relay.url}/health/live`, { headers: { 'x-request-id': 'bad id with spaces' } });
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('moves each counter by exactly the known set of callbacks', async () => {
     const before = await MetricsScrape.of(relay.url);
     const answers = [
