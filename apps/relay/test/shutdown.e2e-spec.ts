@@ -3,9 +3,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TcpGate } from '../../../test/support/tcp-gate';
-import { testRelayEnv } from '../../../test/support/relay-harness';
+import { liveQuery, post, testRelayEnv } from '../../../test/support/relay-harness';
 
 const MAIN = join(__dirname, '..', '..', '..', 'dist', 'apps', 'relay', 'src', 'main.js');
+
+function callback(roomId: string): string {
+  return JSON.stringify({ RoomId: roomId, EventType: 'Online', EventCause: 'Enter', MemberList: [{ Member_Account: 'a' }], EventTime: 1703589922780 });
+}
 
 /** The built relay as a real process: what a container runs. */
 async function startProcess(env: Record<string, string>): Promise<{ child: ChildProcess; lines: string[]; errors: string[]; exit: Promise<number | null> }> {
@@ -53,6 +57,11 @@ describe('graceful shutdown of the built relay process', () => {
     const relay = await startProcess(env);
     try {
       await waitReady(url, relay.lines, relay.errors);
+      // Some traffic first: the process must survive it (a native finalizer abort once hit here).
+      for (let index = 0; index < 20; index += 1) {
+        const answer = await post(url, '/webhooks/tencent/live', callback(`room-sd-${index}`), liveQuery());
+        expect(answer.status).toBe(200);
+      }
       const signalledAt = Date.now();
       expect(relay.child.kill(signal)).toBe(true);
       const code = await Promise.race([relay.exit, new Promise((resolve) => setTimeout(() => resolve('timeout'), 15_000))]);
