@@ -6,3 +6,4 @@ export * from './http-metrics';
 export * from './observability.module';
 export * from './json-logger';
 export * from './request-id';
+export * from './consumer-lag.metric';
