@@ -3,7 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { KafkaModule, RECORD_PUBLISHER, type RecordPublisher } from '@app/kafka';
 import { ObservabilityModule } from '@app/observability';
 import { OutboxModule } from '@app/outbox';
-import { MemberStateModule } from '@app/tencent-callbacks';
+import { DestroyRoomModule, MemberStateModule } from '@app/tencent-callbacks';
 import { RELAY_CONFIG, type RelayConfig } from './config/relay-config';
 import { RelayConfigModule } from './config/relay-config.module';
 import { HealthModule } from './health/health.module';
@@ -51,6 +51,7 @@ export class AppModule {
         HealthModule,
         RelayMetricsModule,
         MemberStateModule.register({ topic: config.topics.memberState }),
+        DestroyRoomModule.register({ topic: config.topics.memberState }),
         ...extensions,
       ],
       providers: [{ provide: APP_FILTER, useClass: TencentExceptionFilter }],

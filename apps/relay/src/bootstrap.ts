@@ -3,9 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { REQUEST_ID_HEADER, createAppLogger, genRequestId } from '@app/observability';
 import { AppModule, type RelayExtensions } from './app.module';
 import type { RelayConfig } from './config/relay-config';
-
-/** Body size limit of a callback. */
-export const BODY_LIMIT_BYTES = 1024 * 1024;
+import { applyServerLimits, fastifyLimitOptions } from './http-limits';
 
 /** Signals that stop the relay gracefully: stop accepting, drain the outbox, close. */
 export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -15,13 +13,14 @@ export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  * its Content-Type (Tencent's sample sends none): the webhook parses it itself, exactly.
  */
 export async function createRelayApp(config: RelayConfig, extensions: RelayExtensions = []): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, keepAliveTimeout: 65_000, genReqId: genRequestId });
+  const adapter = new FastifyAdapter({ ...fastifyLimitOptions(config.http), keepAliveTimeout: 65_000, genReqId: genRequestId });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, extensions), adapter, {
     bodyParser: false,
     bufferLogs: true,
     logger: createAppLogger({ level: config.logLevel, format: config.logFormat }),
   });
   const fastify = app.getHttpAdapter().getInstance();
+  applyServerLimits(fastify, config.http);
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   fastify.addHook('onRequest', async (request, reply) => {
