@@ -76,7 +76,8 @@ describe('GET /metrics (real relay, real broker)', () => {
 
     expect(delta('relay_callbacks_total', { command: COMMAND, result: 'accepted' })).toBe(2);
     expect(delta('relay_callbacks_total', { command: COMMAND, result: 'duplicate' })).toBe(1);
-    expect(delta('relay_callbacks_total', { command: COMMAND, result: 'rejected' })).toBe(1);
+    // Both refusals count under the command the query names: bad JSON and the unknown app.
+    expect(delta('relay_callbacks_total', { command: COMMAND, result: 'rejected' })).toBe(2);
     expect(delta('relay_callbacks_total', { result: 'rejected' })).toBe(2);
     expect(delta('relay_callbacks_total', { command: 'Live.CallbackAfterUpdateRoomInfo', result: 'unhandled' })).toBe(1);
     expect(delta('relay_callbacks_total')).toBe(6);
@@ -92,5 +93,19 @@ describe('GET /metrics (real relay, real broker)', () => {
     expect(delta('http_request_duration_seconds_count', { route: PATH, status: '403' })).toBe(1);
     expect(after.value('relay_outbox_depth')).toBe(0);
     expect(after.value('relay_broker_connected')).toBe(1);
+  });
+
+  it('counts a callback whose signature is missing as a signature failure', async () => {
+    const signed = await startRelay({ TENCENT_CALLBACK_TOKEN: 'metrics-token' });
+    try {
+      const answer = await post(signed.url, PATH, sample('room-unsigned'), liveQuery());
+      expect(answer.status).toBe(401);
+      const scrape = await MetricsScrape.of(signed.url);
+      expect(scrape.value('relay_signature_failures_total', { command: COMMAND })).toBe(1);
+      expect(scrape.value('relay_callbacks_total', { result: 'rejected' })).toBe(1);
+      expect(scrape.value('relay_callbacks_total', { result: 'accepted' })).toBe(0);
+    } finally {
+      await signed.close();
+    }
   });
 });

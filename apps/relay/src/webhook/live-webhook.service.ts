@@ -55,8 +55,10 @@ export class LiveWebhookService {
 
   async accept(call: IncomingCall): Promise<void> {
     let query: CallbackQuery;
+    let known: CallbackQuery | undefined;
     try {
       query = readCallbackQuery(call.query);
+      known = query;
       if (!this.config.tencent.sdkAppIds.has(query.sdkAppId)) {
         throw new UnknownAppError(`SdkAppid ${query.sdkAppId} is not one of this relay's applications`);
       }
@@ -71,7 +73,8 @@ export class LiveWebhookService {
         });
       }
     } catch (error) {
-      this.reject(call, error, { command: UNKNOWN_COMMAND });
+      // Counted under the command the query names (when it could be read), so an unsigned call shows where it aimed.
+      this.reject(call, error, { query: known, command: known?.command ?? UNKNOWN_COMMAND });
       throw error;
     }
     let command = query.command ?? UNKNOWN_COMMAND;
