@@ -23,6 +23,5 @@ export async function createRelayApp(config: RelayConfig, extensions: RelayExten
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-  app.enableShutdownHooks();
   return app;
 }
