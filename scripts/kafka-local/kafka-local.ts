@@ -285,7 +285,7 @@ export async function resolveKafkaJars(opts: ResolveKafkaJarsOptions): Promise<s
         fs.rmSync(lock, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`, { cause: err });
       await sleep(1000);
     }
   }
@@ -757,7 +757,7 @@ async function cli(argv: string[]): Promise<void> {
         },
         (err: unknown) => {
           clearInterval(keepAlive);
-          reject(err);
+          reject(err instanceof Error ? err : new Error(String(err)));
         },
       );
     };

@@ -123,6 +123,8 @@ describe('POST /webhooks/tencent/live (real relay, real broker)', () => {
       liveQuery('Live.CallbackAfterUpdateRoomInfo'),
     );
     expect(answer).toMatchObject({ status: 200, text: TENCENT_OK_BODY });
+    const unreadable = await post(relay.url, PATH, 'not json at all', liveQuery('Group.CallbackAfterSendMsg'));
+    expect(unreadable).toMatchObject({ status: 200, text: TENCENT_OK_BODY });
   });
 
   it('rejects a wrong app id with 403 and the failure shape, before reading the body', async () => {

@@ -54,6 +54,11 @@ export class LiveWebhookService {
       throw error;
     }
     let command = query.command ?? UNKNOWN_COMMAND;
+    if (query.command !== undefined && !this.dispatcher.handles(query.command)) {
+      // Tencent sends every enabled command to this one URL: acknowledge the others unread.
+      this.stats.record(command, 'unhandled');
+      return;
+    }
     try {
       const body = parseCallbackJson(call.rawBody);
       command = this.resolveCommand(query, body);
@@ -65,7 +70,6 @@ export class LiveWebhookService {
       });
       if (!result.handled) {
         this.stats.record(command, 'unhandled');
-        this.logger.debug({ message: 'callback command has no handler; acknowledged', callbackCommand: command });
         return;
       }
       const { duplicates } = await this.outbox.append(result.records);

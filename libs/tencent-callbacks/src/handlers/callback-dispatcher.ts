@@ -54,6 +54,11 @@ export class CallbackDispatcher implements OnModuleInit {
     return [...this.handlers.keys()];
   }
 
+  /** Whether a handler is registered for the command. */
+  handles(command: string): boolean {
+    return this.handlers.has(command.toLowerCase());
+  }
+
   /** Validates the body against the command's DTO and returns the records to publish. */
   dispatch(body: Record<string, unknown>, context: CallbackContext): DispatchResult {
     const handler = this.handlers.get(context.command.toLowerCase());

@@ -1,0 +1,57 @@
+import { ConfigError, loadRelayConfig } from './relay-config';
+
+const minimal = { KAFKA_BROKERS: 'localhost:9092', TENCENT_SDK_APP_IDS: '1400000001' };
+
+describe('loadRelayConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadRelayConfig(minimal);
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      kafka: { brokers: ['localhost:9092'], clientId: 'tencent-member-state-relay', ssl: false, sasl: undefined },
+      topics: { memberState: 'tencent.member-state.v1', dlq: 'tencent.webhook.dlq.v1' },
+      outbox: { dataDir: './data', sync: 'process', maxRecords: 1_000_000 },
+      logLevel: 'log',
+    });
+    expect([...config.tencent.sdkAppIds]).toEqual(['1400000001']);
+  });
+
+  it('reads lists and SASL', () => {
+    const config = loadRelayConfig({
+      ...minimal,
+      KAFKA_BROKERS: 'a:9092, b:9093',
+      TENCENT_SDK_APP_IDS: '1,2',
+      KAFKA_SASL_MECHANISM: 'SCRAM-SHA-256',
+      KAFKA_SASL_USERNAME: 'relay',
+      KAFKA_SASL_PASSWORD: 'secret',
+    });
+    expect(config.kafka.brokers).toEqual(['a:9092', 'b:9093']);
+    expect(config.kafka.sasl).toEqual({ mechanism: 'scram-sha-256', username: 'relay', password: 'secret' });
+  });
+
+  it.each([
+    [{ KAFKA_BROKERS: undefined }, 'Invalid configuration: KAFKA_BROKERS is required'],
+    [{ TENCENT_SDK_APP_IDS: '' }, 'Invalid configuration: TENCENT_SDK_APP_IDS is required'],
+    [{ KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS must be a comma-separated list of host:port, got "localhost"'],
+    [{ TENCENT_SDK_APP_IDS: 'abc' }, 'TENCENT_SDK_APP_IDS must be a comma-separated list of numeric SDKAppIDs'],
+    [{ PORT: '70000' }, 'PORT must be an integer from 0 to 65535, got "70000"'],
+    [{ PORT: '3e3' }, 'PORT must be an integer'],
+    [{ KAFKA_SSL: 'yes' }, 'KAFKA_SSL must be true or false'],
+    [{ OUTBOX_SYNC: 'always' }, 'OUTBOX_SYNC must be one of process, power, off'],
+    [{ MEMBER_STATE_TOPIC: 'bad topic' }, 'MEMBER_STATE_TOPIC must be a valid Kafka topic name'],
+    [{ KAFKA_SASL_MECHANISM: 'plain' }, 'KAFKA_SASL_USERNAME is required when KAFKA_SASL_MECHANISM is plain'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
+  ])('stops on %j with a message naming the variable', (overrides, message) => {
+    expect(() => loadRelayConfig({ ...minimal, ...overrides })).toThrow(ConfigError);
+    expect(() => loadRelayConfig({ ...minimal, ...overrides })).toThrow(message);
+  });
+
+  it('never puts the SASL password in an error message', () => {
+    try {
+      loadRelayConfig({ ...minimal, KAFKA_SASL_MECHANISM: 'oauth', KAFKA_SASL_PASSWORD: 'hunter2' });
+    } catch (error) {
+      expect(String(error)).not.toContain('hunter2');
+    }
+    expect.assertions(1);
+  });
+});
