@@ -129,17 +129,19 @@ export class OutboxDrain implements OnApplicationBootstrap, OnApplicationShutdow
     this.running = false;
     this.wake?.();
     // A publish in flight gets until the deadline (and at least a moment) to settle.
+    const giveUp = new AbortController();
     const settled = await Promise.race([
       (this.loop ?? Promise.resolve()).then(() => true),
-      sleep(Math.max(100, deadline - Date.now()), false),
+      sleep(Math.max(100, deadline - Date.now()), false, { signal: giveUp.signal }).catch(() => false),
     ]);
+    giveUp.abort();
     const left = this.store.count();
     if (left > 0) {
       this.logger.warn({ message: 'shutdown deadline reached; undelivered events stay in the outbox for the next start', left });
     } else {
       this.logger.log({ message: 'outbox drained at shutdown', delivered: this.counters.delivered });
     }
-    await this.bounded(this.options.publisher.close(), 'connect').catch((error: unknown) =>
+    await this.bounded(this.options.publisher.close(), 'connect', false).catch((error: unknown) =>
       this.logger.warn({ message: 'closing the Kafka producer failed', error: String(error) }),
     );
     if (settled !== true) {
@@ -220,18 +222,22 @@ export class OutboxDrain implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /** Fails an operation that has not settled within `publishTimeoutMs`, or when shutdown gives up on it. */
-  private async bounded<T>(operation: Promise<T>, name: 'connect' | 'publish'): Promise<T> {
+  private async bounded<T>(operation: Promise<T>, name: 'connect' | 'publish', abandonable = true): Promise<T> {
     const timeoutMs = this.options.publishTimeoutMs ?? OUTBOX_DEFAULTS.publishTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => reject(new PublishTimeoutError(name, timeoutMs)), timeoutMs);
-      this.abandon = () => reject(new PublishTimeoutError(name, 0));
+      if (abandonable) {
+        this.abandon = () => reject(new PublishTimeoutError(name, 0));
+      }
     });
     try {
       return await Promise.race([operation, timeout]);
     } finally {
       clearTimeout(timer);
-      this.abandon = undefined;
+      if (abandonable) {
+        this.abandon = undefined;
+      }
       // The loser of the race may still reject later; that failure is already accounted for.
       operation.catch(() => undefined);
     }
@@ -242,7 +248,7 @@ export class OutboxDrain implements OnApplicationBootstrap, OnApplicationShutdow
     if (!(error instanceof PublishTimeoutError) || !this.running) {
       return;
     }
-    await this.bounded(this.options.publisher.close(), 'connect').catch((closeError: unknown) =>
+    await this.bounded(this.options.publisher.close(), 'connect', false).catch((closeError: unknown) =>
       this.logger.warn({ message: 'resetting the Kafka producer failed', error: String(closeError) }),
     );
   }
