@@ -97,7 +97,7 @@ describe('OutboxDrain (real SQLite file, fake publisher)', () => {
     expect(drain.status()).toMatchObject({ depth: 0, oldestAgeMs: 0, brokerConnected: true, full: false, stored: 4, delivered: 4, publishFailures: 0 });
   });
 
-  it('retries with backoff while the broker fails, keeps the records meanwhile, and delivers them once it is back', async () => {
+  it('retries with backoff while the broker fails, resetting the producer, keeps the records meanwhile, and delivers them once it is back', async () => {
     open();
     publisher.connectFailures = 2;
     publisher.script = ['fail', 'fail', 'fail'];
@@ -109,6 +109,8 @@ describe('OutboxDrain (real SQLite file, fake publisher)', () => {
     const status = drain.status();
     expect(publisher.published).toEqual(['a', 'b']);
     expect(status.publishFailures).toBe(5);
+    // Every failure drops the producer: the next attempt gets a fresh one (new producer id).
+    expect(publisher.closes).toBe(5);
     expect(status.brokerConnected).toBe(true);
     expect(status.lastError).toBeUndefined();
   });

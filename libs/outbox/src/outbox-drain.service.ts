@@ -170,7 +170,7 @@ export class OutboxDrain implements OnApplicationBootstrap, OnApplicationShutdow
           this.counters.publishFailures += 1;
           this.lastError = error instanceof Error ? error.message : String(error);
           this.logger.error({ message: 'connecting to Kafka failed; will retry', retryInMs: backoff, error: this.lastError });
-          await this.resetAfterTimeout(error);
+          await this.resetProducer();
           await this.idle(backoff);
           backoff = Math.min(maxBackoff, backoff * 2);
           continue;
@@ -196,7 +196,7 @@ export class OutboxDrain implements OnApplicationBootstrap, OnApplicationShutdow
           topic: first.topic,
           error: this.lastError,
         });
-        await this.resetAfterTimeout(error);
+        await this.resetProducer();
         await this.idle(backoff);
         backoff = Math.min(maxBackoff, backoff * 2);
         continue;
@@ -243,9 +243,14 @@ export class OutboxDrain implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  /** After a timeout, drops the producer so the next attempt starts on fresh connections. */
-  private async resetAfterTimeout(error: unknown): Promise<void> {
-    if (!(error instanceof PublishTimeoutError) || !this.running) {
+  /**
+   * After a failed publish, drops the producer so the next attempt starts on fresh connections
+   * with a new producer id: an idempotent producer whose sequence numbers got out of step with
+   * the broker (after a broker restart, or a request abandoned on timeout) would otherwise fail
+   * every retry.
+   */
+  private async resetProducer(): Promise<void> {
+    if (!this.running) {
       return;
     }
     await this.bounded(this.options.publisher.close(), 'connect', false).catch((closeError: unknown) =>
