@@ -118,7 +118,7 @@ describe('no acknowledged callback is lost (real relay process, own broker)', ()
     await startRelay(env);
     const check = await delivered(env.MEMBER_STATE_TOPIC, result.acknowledged);
     process.stdout.write(
-      `[faults] crash: ${result.acknowledged.length} acknowledged before SIGKILL, ${result.networkErrors} requests cut, ` +
+      `[faults] crash: ${result.acknowledged.length} acknowledged before SIGKILL, requests cut ${JSON.stringify(result.networkErrorCodes)}, ` +
         `${check.missing.length} missing after restart, ${check.duplicates} duplicates on the topic\n`,
     );
     expect(check.missing).toEqual([]);
@@ -146,9 +146,12 @@ describe('no acknowledged callback is lost (real relay process, own broker)', ()
     }
     process.stdout.write(
       `[faults] SIGTERM: ${result.acknowledged.length} acknowledged, statuses ${JSON.stringify([...result.statuses])}, ` +
-        `${result.networkErrors} refused connections, ${check.missing.length} missing, ${check.duplicates} duplicates\n`,
+        `requests without an answer ${JSON.stringify(result.networkErrorCodes)}, ${check.missing.length} missing, ${check.duplicates} duplicates, ` +
+        `${check.unacknowledged} accepted without an answer\n`,
     );
     expect(check.missing).toEqual([]);
+    // A request the relay took in was answered: nothing on the topic lacks its 200.
+    expect(check.unacknowledged).toBe(0);
     expect(check.outOfOrderRooms).toEqual([]);
   }, 180_000);
 
@@ -174,8 +177,10 @@ describe('no acknowledged callback is lost (real relay process, own broker)', ()
       if (answer.status === 200) acknowledged.push({ roomId: 'full-room', eventTime: 1_760_000_000_000 + n });
       else refused.push({ status: answer.status, json: answer.json });
     }
-    expect(acknowledged.length).toBeLessThanOrEqual(20);
-    expect(refused.length).toBeGreaterThanOrEqual(20);
+    // The first one may or may not have left before the broker stopped: 19 or 20 fit in the outbox.
+    expect(acknowledged.length).toBeGreaterThanOrEqual(20);
+    expect(acknowledged.length).toBeLessThanOrEqual(21);
+    expect(refused).toHaveLength(41 - acknowledged.length);
     for (const answer of refused) {
       expect(answer).toEqual({
         status: 503,

@@ -28,6 +28,8 @@ export interface LoadResult {
   statuses: Map<number, number>;
   /** Requests that got no HTTP answer (connection refused or reset). */
   networkErrors: number;
+  /** The same, by error code (ECONNREFUSED, ECONNRESET...). */
+  networkErrorCodes: Record<string, number>;
   /** Failure bodies of non-200 answers (the first few). */
   failures: string[];
 }
@@ -71,7 +73,7 @@ function postOnce(agent: Agent, url: URL, body: string): Promise<{ status: numbe
 export class CallbackLoad {
   private stopped = false;
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  readonly result: LoadResult = { acknowledged: [], statuses: new Map(), networkErrors: 0, failures: [] };
+  readonly result: LoadResult = { acknowledged: [], statuses: new Map(), networkErrors: 0, networkErrorCodes: {}, failures: [] };
   readonly done: Promise<LoadResult>;
 
   constructor(private readonly options: LoadOptions) {
@@ -98,8 +100,10 @@ export class CallbackLoad {
       let answer: { status: number; text: string };
       try {
         answer = await postOnce(this.agent, url, memberStateBody(roomId, eventTime));
-      } catch {
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : 'unknown');
         this.result.networkErrors += 1;
+        this.result.networkErrorCodes[code] = (this.result.networkErrorCodes[code] ?? 0) + 1;
         return;
       }
       this.result.statuses.set(answer.status, (this.result.statuses.get(answer.status) ?? 0) + 1);
@@ -120,6 +124,8 @@ export class CallbackLoad {
 export interface DeliveryCheck {
   missing: string[];
   duplicates: number;
+  /** Events on the topic whose callback got no 200 (accepted, but the answer was lost). */
+  unacknowledged: number;
   /** Rooms whose order on the topic (first occurrences) differs from the order of acknowledgement. */
   outOfOrderRooms: string[];
 }
@@ -141,7 +147,9 @@ export function checkDelivery(acknowledged: readonly Acknowledged[], values: rea
     order.push(value.eventTime);
     topicOrder.set(value.roomId, order);
   }
-  const missing = acknowledged.map((ack) => loadKey(ack.roomId, ack.eventTime)).filter((key) => !onTopic.has(key));
+  const ackedKeys = new Set(acknowledged.map((ack) => loadKey(ack.roomId, ack.eventTime)));
+  const missing = [...ackedKeys].filter((key) => !onTopic.has(key));
+  const unacknowledged = [...onTopic].filter((key) => !ackedKeys.has(key)).length;
   const ackOrder = new Map<string, number[]>();
   for (const ack of acknowledged) {
     const order = ackOrder.get(ack.roomId) ?? [];
@@ -157,5 +165,5 @@ export function checkDelivery(acknowledged: readonly Acknowledged[], values: rea
       outOfOrderRooms.push(roomId);
     }
   }
-  return { missing, duplicates, outOfOrderRooms };
+  return { missing, duplicates, unacknowledged, outOfOrderRooms };
 }
