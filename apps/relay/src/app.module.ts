@@ -2,7 +2,7 @@ import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common'
 import { APP_FILTER } from '@nestjs/core';
 import { KafkaModule, RECORD_PUBLISHER, type RecordPublisher } from '@app/kafka';
 import { OutboxModule } from '@app/outbox';
-import { MemberStateModule } from '@app/tencent-callbacks';
+import { DestroyRoomModule, MemberStateModule } from '@app/tencent-callbacks';
 import { RELAY_CONFIG, type RelayConfig } from './config/relay-config';
 import { RelayConfigModule } from './config/relay-config.module';
 import { TencentExceptionFilter } from './webhook/tencent-exception.filter';
@@ -45,6 +45,7 @@ export class AppModule {
         }),
         WebhookModule,
         MemberStateModule.register({ topic: config.topics.memberState }),
+        DestroyRoomModule.register({ topic: config.topics.memberState }),
         ...extensions,
       ],
       providers: [{ provide: APP_FILTER, useClass: TencentExceptionFilter }],

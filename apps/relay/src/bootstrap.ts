@@ -2,16 +2,14 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, type RelayExtensions } from './app.module';
 import type { RelayConfig } from './config/relay-config';
-
-/** Body size limit of a callback. */
-export const BODY_LIMIT_BYTES = 1024 * 1024;
+import { applyServerLimits, fastifyLimitOptions } from './http-limits';
 
 /**
  * Creates the relay application (not yet listening). Every body is kept as raw bytes whatever
  * its Content-Type (Tencent's sample sends none): the webhook parses it itself, exactly.
  */
 export async function createRelayApp(config: RelayConfig, extensions: RelayExtensions = []): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, keepAliveTimeout: 65_000 });
+  const adapter = new FastifyAdapter({ ...fastifyLimitOptions(config.http), keepAliveTimeout: 65_000 });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, extensions), adapter, {
     bodyParser: false,
     bufferLogs: true,
@@ -21,6 +19,7 @@ export async function createRelayApp(config: RelayConfig, extensions: RelayExten
     ) as ('fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose')[],
   });
   const fastify = app.getHttpAdapter().getInstance();
+  applyServerLimits(fastify, config.http);
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   return app;

@@ -44,7 +44,7 @@ describe('POST /webhooks/tencent/live (real relay, real broker)', () => {
 
   beforeAll(async () => {
     relay = await startRelay();
-    topic = await new TopicReader(process.env.KAFKA_BROKERS!, relay.config.topics.memberState).start();
+    topic = await new TopicReader(process.env.KAFKA_BROKERS!, relay.config.topics.memberState, { schema: 'member-event' }).start();
     dlq = await new TopicReader(process.env.KAFKA_BROKERS!, relay.config.topics.dlq).start();
   });
 
@@ -115,6 +115,22 @@ describe('POST /webhooks/tencent/live (real relay, real broker)', () => {
     expect(record.headers.ce_type).toBe('com.tencent.live.member.offline');
   });
 
+  it('publishes Live.CallbackAfterDestroyRoom as room_closed on the same topic and key', async () => {
+    const body = JSON.stringify({
+      CallbackCommand: 'Live.CallbackAfterDestroyRoom',
+      RoomId: 'room-destroyed',
+      EventType: 'DestroyBySystem',
+      EventTime: '1703589999000',
+      Operator_Account: 'OPERATOR',
+      RoomInfo: { RoomName: 'gone' },
+      Statistic: { TotalMemberCount: 2 },
+    }).replace('"OPERATOR"', '144115233775727695');
+    expect(body).toContain('"Operator_Account":144115233775727695');
+    const { value, record } = await expectPublished('room-destroyed', body, liveQuery('Live.CallbackAfterDestroyRoom'));
+    expect(value).toMatchObject({ kind: 'room_closed', state: 'offline', cause: 'destroy_by_system', members: [], eventTime: 1703589999000 });
+    expect(record.headers).toMatchObject({ ce_type: 'com.tencent.live.room.closed', ce_subject: 'room-destroyed' });
+  });
+
   it('acknowledges a command it has no handler for, and publishes nothing for it', async () => {
     const answer = await post(
       relay.url,
@@ -168,5 +184,11 @@ describe('POST /webhooks/tencent/live (real relay, real broker)', () => {
   it('published exactly the accepted callbacks and nothing else', async () => {
     const records = await topic.settle();
     expect(records.map((record) => record.key).sort()).toEqual([...published].sort());
+  });
+
+  it('published only records that validate against the member-event JSON Schema, key and headers', async () => {
+    const records = await topic.settle();
+    expect(records.length).toBe(published.size);
+    expect(topic.violations).toEqual([]);
   });
 });

@@ -4,3 +4,4 @@ export * from './kafka-logger';
 export * from './kafkajs-publisher';
 export * from './kafka.module-definition';
 export * from './kafka.module';
+export * from './kafka-connect.error';

@@ -1,4 +1,5 @@
 import type { SASLOptions } from 'kafkajs';
+import type { ConnectionOptions } from 'node:tls';
 
 /** A topic the publisher creates at start when it does not exist. */
 export interface TopicSpec {
@@ -16,8 +17,8 @@ export interface KafkaModuleOptions {
   clientId?: string;
   /** SASL credentials (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512). */
   sasl?: SASLOptions;
-  /** TLS to the brokers. @default false */
-  ssl?: boolean;
+  /** TLS to the brokers: `true` for system CAs, or Node TLS options (CA, client cert, key). @default false */
+  ssl?: boolean | ConnectionOptions;
   /** Topics ensured at connect. @default [] */
   topics?: TopicSpec[];
   /** Timeout of one connection attempt in ms. @default 3000 */

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Kafka, Partitioners, logLevel, type Admin, type Producer } from 'kafkajs';
 import type { KafkaModuleOptions } from './kafka-options.interface';
+import { explainConnectError } from './kafka-connect.error';
 import { nestKafkaLogCreator } from './kafka-logger';
 import type { PublishRecord, RecordPublisher } from './record-publisher.interface';
 
@@ -50,7 +51,10 @@ export class KafkajsPublisher implements RecordPublisher {
       this.connected = true;
     } catch (error) {
       this.connected = false;
-      throw error;
+      throw explainConnectError(error, {
+        sasl: this.options.sasl && { mechanism: this.options.sasl.mechanism, username: 'username' in this.options.sasl ? this.options.sasl.username : undefined },
+        ssl: this.options.ssl !== undefined && this.options.ssl !== false,
+      });
     }
   }
 

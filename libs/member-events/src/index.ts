@@ -4,3 +4,6 @@ export * from './cause';
 export * from './event-id';
 export * from './cloudevents';
 export * from './encode';
+export * from './member-event.schema';
+export * from './decode/errors';
+export * from './decode/decode-member-event';

@@ -1,6 +1,8 @@
 import type { LogLevel } from '@nestjs/common';
 import type { OutboxSyncLevel } from '@app/outbox';
 import type { SASLOptions } from 'kafkajs';
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
 import { CONFIG_VARIABLES, type ConfigVariableName } from './config-variables';
 
 /** The relay's whole configuration, read and validated once at start. */
@@ -11,12 +13,31 @@ export interface RelayConfig {
     brokers: string[];
     clientId: string;
     sasl?: SASLOptions;
-    ssl: boolean;
+    /** `false`, or TLS options (`true` when the system CAs and defaults suffice). */
+    ssl: boolean | ConnectionOptions;
     topicPartitions: number;
     topicReplicationFactor: number;
   };
   topics: { memberState: string; dlq: string };
-  tencent: { sdkAppIds: ReadonlySet<string> };
+  tencent: {
+    sdkAppIds: ReadonlySet<string>;
+    /** Live/Chat callback token by SdkAppId; an app absent here uses `defaultCallbackToken`. */
+    callbackTokens: ReadonlyMap<string, string>;
+    defaultCallbackToken?: string;
+    signatureMaxSkewS: number;
+  };
+  trtc: {
+    sdkAppIds: ReadonlySet<string>;
+    /** TRTC signing key by SdkAppId; an app absent here uses `defaultCallbackKey`. */
+    callbackKeys: ReadonlyMap<string, string>;
+    defaultCallbackKey?: string;
+  };
+  http: {
+    bodyLimitBytes: number;
+    requestTimeoutMs: number;
+    maxHeaderCount: number;
+    maxHeaderBytes: number;
+  };
   outbox: {
     dataDir: string;
     sync: OutboxSyncLevel;
@@ -130,14 +151,76 @@ function readSasl(reader: EnvReader): SASLOptions | undefined {
   return { mechanism: checked, username, password };
 }
 
-function readAppIds(reader: EnvReader): Set<string> {
-  const ids = reader.list('TENCENT_SDK_APP_IDS');
+function readAppIds(reader: EnvReader, name: 'TENCENT_SDK_APP_IDS' | 'TRTC_SDK_APP_IDS' = 'TENCENT_SDK_APP_IDS'): Set<string> {
+  const ids = reader.list(name);
   for (const id of ids) {
     if (!/^\d{1,20}$/.test(id)) {
-      throw new ConfigError('TENCENT_SDK_APP_IDS', `must be a comma-separated list of numeric SDKAppIDs, got "${id}"`);
+      throw new ConfigError(name, `must be a comma-separated list of numeric SDKAppIDs, got "${id}"`);
     }
   }
   return new Set(ids);
+}
+
+/** `SdkAppId:secret,...` pairs; messages name the app, never the secret. */
+function readSecretsByApp(reader: EnvReader, name: 'TENCENT_CALLBACK_TOKENS' | 'TRTC_CALLBACK_KEYS'): Map<string, string> {
+  const secrets = new Map<string, string>();
+  if (reader.raw(name) === undefined) {
+    return secrets;
+  }
+  reader.list(name).forEach((entry, index) => {
+    const colon = entry.indexOf(':');
+    const appId = colon === -1 ? '' : entry.slice(0, colon).trim();
+    const secret = colon === -1 ? '' : entry.slice(colon + 1).trim();
+    if (!/^\d{1,20}$/.test(appId) || secret === '' || secret.length > 128) {
+      throw new ConfigError(name, `entry ${index + 1} must be SdkAppId:secret with a numeric SdkAppId and a secret of 1 to 128 characters`);
+    }
+    if (secrets.has(appId)) {
+      throw new ConfigError(name, `names SdkAppId ${appId} more than once`);
+    }
+    secrets.set(appId, secret);
+  });
+  return secrets;
+}
+
+function readSecret(reader: EnvReader, name: 'TENCENT_CALLBACK_TOKEN' | 'TRTC_CALLBACK_KEY'): string | undefined {
+  const secret = reader.raw(name);
+  if (secret !== undefined && secret.length > 128) {
+    throw new ConfigError(name, 'must be at most 128 characters');
+  }
+  return secret;
+}
+
+function readFile(reader: EnvReader, name: 'KAFKA_SSL_CA_FILE' | 'KAFKA_SSL_CERT_FILE' | 'KAFKA_SSL_KEY_FILE'): Buffer | undefined {
+  const path = reader.raw(name);
+  if (path === undefined) {
+    return undefined;
+  }
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new ConfigError(name, `cannot be read from "${path}": ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+}
+
+function readSsl(reader: EnvReader): boolean | ConnectionOptions {
+  const enabled = reader.boolean('KAFKA_SSL');
+  const ca = readFile(reader, 'KAFKA_SSL_CA_FILE');
+  const cert = readFile(reader, 'KAFKA_SSL_CERT_FILE');
+  const key = readFile(reader, 'KAFKA_SSL_KEY_FILE');
+  const rejectUnauthorized = reader.boolean('KAFKA_SSL_REJECT_UNAUTHORIZED');
+  if (!enabled) {
+    if (ca !== undefined || cert !== undefined || key !== undefined) {
+      throw new ConfigError('KAFKA_SSL', 'must be true when a KAFKA_SSL_*_FILE is set');
+    }
+    return false;
+  }
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new ConfigError(cert === undefined ? 'KAFKA_SSL_CERT_FILE' : 'KAFKA_SSL_KEY_FILE', 'must be set together with the other of KAFKA_SSL_CERT_FILE / KAFKA_SSL_KEY_FILE');
+  }
+  if (ca === undefined && cert === undefined && rejectUnauthorized) {
+    return true;
+  }
+  return { rejectUnauthorized, ...(ca !== undefined && { ca }), ...(cert !== undefined && { cert, key }) };
 }
 
 function readTopic(reader: EnvReader, name: ConfigVariableName): string {
@@ -158,12 +241,28 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
       brokers: readBrokers(reader),
       clientId: reader.string('KAFKA_CLIENT_ID'),
       sasl: readSasl(reader),
-      ssl: reader.boolean('KAFKA_SSL'),
+      ssl: readSsl(reader),
       topicPartitions: reader.integer('KAFKA_TOPIC_PARTITIONS', 1, 10_000),
       topicReplicationFactor: reader.integer('KAFKA_TOPIC_REPLICATION_FACTOR', 1, 32),
     },
     topics: { memberState: readTopic(reader, 'MEMBER_STATE_TOPIC'), dlq: readTopic(reader, 'DLQ_TOPIC') },
-    tencent: { sdkAppIds: readAppIds(reader) },
+    tencent: {
+      sdkAppIds: readAppIds(reader),
+      callbackTokens: readSecretsByApp(reader, 'TENCENT_CALLBACK_TOKENS'),
+      defaultCallbackToken: readSecret(reader, 'TENCENT_CALLBACK_TOKEN'),
+      signatureMaxSkewS: reader.integer('SIGNATURE_MAX_SKEW_S', 1, 86_400),
+    },
+    trtc: {
+      sdkAppIds: reader.raw('TRTC_SDK_APP_IDS') === undefined ? readAppIds(reader) : readAppIds(reader, 'TRTC_SDK_APP_IDS'),
+      callbackKeys: readSecretsByApp(reader, 'TRTC_CALLBACK_KEYS'),
+      defaultCallbackKey: readSecret(reader, 'TRTC_CALLBACK_KEY'),
+    },
+    http: {
+      bodyLimitBytes: reader.integer('BODY_LIMIT_BYTES', 1024, 100 * 1024 * 1024),
+      requestTimeoutMs: reader.integer('REQUEST_TIMEOUT_MS', 100, 600_000),
+      maxHeaderCount: reader.integer('MAX_HEADER_COUNT', 10, 2000),
+      maxHeaderBytes: reader.integer('MAX_HEADER_BYTES', 1024, 1024 * 1024),
+    },
     outbox: {
       dataDir: reader.string('DATA_DIR'),
       sync: reader.oneOf('OUTBOX_SYNC', SYNC_LEVELS),
@@ -176,6 +275,16 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
     shutdownTimeoutMs: reader.integer('SHUTDOWN_TIMEOUT_MS', 0),
     logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS),
   };
+}
+
+/** The Live/Chat callback token of an app, if one is configured. */
+export function callbackTokenOf(config: RelayConfig, sdkAppId: string): string | undefined {
+  return config.tencent.callbackTokens.get(sdkAppId) ?? config.tencent.defaultCallbackToken;
+}
+
+/** The TRTC signing key of an app, if one is configured. */
+export function trtcCallbackKeyOf(config: RelayConfig, sdkAppId: string): string | undefined {
+  return config.trtc.callbackKeys.get(sdkAppId) ?? config.trtc.defaultCallbackKey;
 }
 
 /** Injection token of the {@link RelayConfig}. */

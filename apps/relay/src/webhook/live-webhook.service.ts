@@ -7,11 +7,12 @@ import {
   UnknownAppError,
   parseCallbackJson,
   readCallbackQuery,
+  verifyLiveSignature,
   type CallbackQuery,
   type RawQuery,
 } from '@app/tencent-callbacks';
 import { Outbox } from '@app/outbox';
-import { RELAY_CONFIG, type RelayConfig } from '../config/relay-config';
+import { RELAY_CONFIG, callbackTokenOf, type RelayConfig } from '../config/relay-config';
 import { deadLetterEntry } from './dead-letter';
 import { WebhookStats } from './webhook-stats';
 
@@ -48,6 +49,16 @@ export class LiveWebhookService {
       query = readCallbackQuery(call.query);
       if (!this.config.tencent.sdkAppIds.has(query.sdkAppId)) {
         throw new UnknownAppError(`SdkAppid ${query.sdkAppId} is not one of this relay's applications`);
+      }
+      const token = callbackTokenOf(this.config, query.sdkAppId);
+      if (token !== undefined) {
+        verifyLiveSignature({
+          token,
+          sign: query.sign,
+          requestTime: query.requestTime,
+          nowMs: call.receivedAt.getTime(),
+          maxSkewS: this.config.tencent.signatureMaxSkewS,
+        });
       }
     } catch (error) {
       this.reject(call, undefined, error);

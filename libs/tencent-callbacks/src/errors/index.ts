@@ -4,3 +4,7 @@ export * from './missing-parameter.error';
 export * from './command-mismatch.error';
 export * from './validation-failed.error';
 export * from './unknown-app.error';
+export * from './invalid-signature.error';
+export * from './signature-required.error';
+export * from './request-expired.error';
+export * from './invalid-header.error';

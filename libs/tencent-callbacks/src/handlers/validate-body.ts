@@ -2,6 +2,10 @@ import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { ValidationFailedError } from '../errors/validation-failed.error';
 
+/** Problems named in the message (and so in the answer, the logs and the dead letter): a hostile body can have 100,000. */
+const MAX_PROBLEMS_SHOWN = 10;
+const MAX_PROBLEMS_KEPT = 100;
+
 function describe(errors: readonly ValidationError[], parent: string, out: string[]): void {
   for (const error of errors) {
     const path = /^\d+$/.test(error.property)
@@ -26,7 +30,9 @@ export function validateBody<T extends object>(type: ClassConstructor<T>, body: 
   if (errors.length > 0) {
     const problems: string[] = [];
     describe(errors, '', problems);
-    throw new ValidationFailedError(`invalid callback body: ${problems.join('; ')}`, problems);
+    const shown = problems.slice(0, MAX_PROBLEMS_SHOWN);
+    const more = problems.length > shown.length ? `; and ${problems.length - shown.length} more` : '';
+    throw new ValidationFailedError(`invalid callback body: ${shown.join('; ')}${more}`, problems.slice(0, MAX_PROBLEMS_KEPT));
   }
   return instance;
 }

@@ -5,12 +5,14 @@ import {
   IsArray,
   IsIn,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   ValidateBy,
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
+import { IsIdentifierText } from '../handlers/is-identifier-text.decorator';
 
 /** The two spellings Tencent's documentation uses for the command. */
 export const MEMBER_STATE_CHANGED_COMMANDS = [
@@ -43,6 +45,7 @@ export class MemberDto {
   /** Exact account id; the parser turns bare-integer accounts into their digit strings. */
   @IsString({ message: 'must be a string (or an integer account id)' })
   @IsNotEmpty({ message: 'must not be empty' })
+  @IsIdentifierText()
   Member_Account!: string;
 }
 
@@ -54,6 +57,7 @@ export class MemberStateChangedDto {
 
   @IsString({ message: 'must be a string' })
   @IsNotEmpty({ message: 'must not be empty' })
+  @IsIdentifierText()
   RoomId!: string;
 
   @IsIn(['Online', 'Offline'], { message: 'must be Online or Offline' })
@@ -65,6 +69,7 @@ export class MemberStateChangedDto {
 
   @IsArray({ message: 'must be an array of {"Member_Account": ...}' })
   @ArrayNotEmpty({ message: 'must list at least one member' })
+  @IsObject({ each: true, message: 'must list objects {"Member_Account": ...}' })
   @ValidateNested({ each: true })
   @Type(() => MemberDto)
   MemberList!: MemberDto[];

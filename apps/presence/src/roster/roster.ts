@@ -1,0 +1,171 @@
+import type { MemberEvent, MemberState } from '@app/member-events';
+
+/** What the roster knows of one member of a room. Offline members are kept so late, older events cannot resurrect them. */
+export interface MemberEntry {
+  memberId: string;
+  state: MemberState;
+  /** eventTime (ms) at which the member entered its current state. */
+  since: number;
+  /** Cause of the event that put the member in its current state. */
+  cause: string;
+  /** eventTime of the newest event applied to this member. */
+  lastEventTime: number;
+  lastEventId: string;
+}
+
+/** The newest event that changed a room. */
+export interface RoomChange {
+  eventId: string;
+  kind: MemberEvent['kind'];
+  cause: string;
+  eventTime: number;
+}
+
+export interface RoomView {
+  roomId: string;
+  online: number;
+  /** The applied event with the greatest eventTime, whatever order the events arrived in. */
+  lastChange: RoomChange;
+  /** eventTime of the newest room_closed applied, if any. */
+  closedAt: number | null;
+}
+
+/** What {@link Roster.apply} did with one event. */
+export type ApplyOutcome = 'applied' | 'stale' | 'duplicate';
+
+interface RoomState {
+  members: Map<string, MemberEntry>;
+  closedAt: number | null;
+  lastChange: RoomChange;
+}
+
+/** @default 100_000 */
+export const DEFAULT_DEDUPE_CAPACITY = 100_000;
+
+/**
+ * Room rosters from member events, right whatever order and however often the events arrive:
+ * - per (room, member) only an event at least as new as the last applied one changes the
+ *   member (`eventTime` order; on equal times the later arrival wins);
+ * - `room_closed` at T takes offline every member last changed at or before T and remembers T,
+ *   so an Online older than or at T that arrives later does not bring anyone back;
+ * - an `eventId` seen among the last `dedupeCapacity` events is ignored. Past that window a
+ *   redelivery is still harmless: it is either stale or repeats the member's current state.
+ * Pure and synchronous: no I/O, no clock.
+ */
+export class Roster {
+  private readonly rooms = new Map<string, RoomState>();
+  private readonly seen = new Set<string>();
+  /** The remembered ids in insertion order, as a ring: evicting the oldest is O(1). */
+  private readonly ring: (string | undefined)[];
+  private next = 0;
+
+  constructor(dedupeCapacity = DEFAULT_DEDUPE_CAPACITY) {
+    this.ring = new Array<string | undefined>(dedupeCapacity);
+  }
+
+  apply(event: MemberEvent): ApplyOutcome {
+    if (this.seen.has(event.eventId)) {
+      return 'duplicate';
+    }
+    this.remember(event.eventId);
+    const room = this.room(event);
+    const changed = event.kind === 'room_closed' ? this.close(room, event) : this.changeMembers(room, event);
+    if (!changed) {
+      return 'stale';
+    }
+    if (event.eventTime >= room.lastChange.eventTime) {
+      room.lastChange = { eventId: event.eventId, kind: event.kind, cause: event.cause, eventTime: event.eventTime };
+    }
+    return 'applied';
+  }
+
+  /** Members of a room that are online now, longest online first; undefined for a room never seen. */
+  onlineMembers(roomId: string): MemberEntry[] | undefined {
+    const room = this.rooms.get(roomId);
+    if (room === undefined) return undefined;
+    return [...room.members.values()]
+      .filter((member) => member.state === 'online')
+      .sort((a, b) => a.since - b.since || (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0))
+      .map((member) => ({ ...member }));
+  }
+
+  /** Summary of a room; undefined for a room never seen. */
+  view(roomId: string): RoomView | undefined {
+    const room = this.rooms.get(roomId);
+    if (room === undefined) return undefined;
+    let online = 0;
+    for (const member of room.members.values()) {
+      if (member.state === 'online') online += 1;
+    }
+    return { roomId, online, lastChange: { ...room.lastChange }, closedAt: room.closedAt };
+  }
+
+  /** Number of rooms known. */
+  get roomCount(): number {
+    return this.rooms.size;
+  }
+
+  private room(event: MemberEvent): RoomState {
+    let room = this.rooms.get(event.roomId);
+    if (room === undefined) {
+      room = {
+        members: new Map(),
+        closedAt: null,
+        lastChange: { eventId: event.eventId, kind: event.kind, cause: event.cause, eventTime: Number.NEGATIVE_INFINITY },
+      };
+      this.rooms.set(event.roomId, room);
+    }
+    return room;
+  }
+
+  private changeMembers(room: RoomState, event: MemberEvent): boolean {
+    if (room.closedAt !== null && event.eventTime <= room.closedAt) {
+      return false;
+    }
+    let changed = false;
+    for (const memberId of event.members) {
+      const current = room.members.get(memberId);
+      if (current !== undefined && event.eventTime < current.lastEventTime) {
+        continue;
+      }
+      const entersState = current === undefined || current.state !== event.state;
+      room.members.set(memberId, {
+        memberId,
+        state: event.state,
+        since: entersState ? event.eventTime : current.since,
+        cause: entersState ? event.cause : current.cause,
+        lastEventTime: event.eventTime,
+        lastEventId: event.eventId,
+      });
+      changed = true;
+    }
+    return changed;
+  }
+
+  private close(room: RoomState, event: MemberEvent): boolean {
+    if (room.closedAt !== null && event.eventTime <= room.closedAt) {
+      return false;
+    }
+    room.closedAt = event.eventTime;
+    for (const member of room.members.values()) {
+      if (member.lastEventTime <= event.eventTime) {
+        if (member.state === 'online') {
+          member.state = 'offline';
+          member.since = event.eventTime;
+          member.cause = event.cause;
+        }
+        member.lastEventTime = event.eventTime;
+        member.lastEventId = event.eventId;
+      }
+    }
+    return true;
+  }
+
+  private remember(eventId: string): void {
+    const oldest = this.ring[this.next];
+    if (oldest !== undefined) this.seen.delete(oldest);
+    this.ring[this.next] = eventId;
+    this.next = (this.next + 1) % this.ring.length;
+    this.seen.add(eventId);
+  }
+}

@@ -1,0 +1,27 @@
+import { deterministicEventId, toSnakeCase, type MemberEvent } from '@app/member-events';
+import type { CallbackContext } from '../handlers/callback-handler.interface';
+import { clientOf } from '../member-state/member-state.normalizer';
+import type { DestroyRoomDto } from './destroy-room.dto';
+
+/**
+ * Pure mapping of `Live.CallbackAfterDestroyRoom` to a `room_closed` event: Tencent sends no
+ * Offline event for members still inside a destroyed room, so this event stands for all of them.
+ */
+export function normalizeDestroyRoom(body: DestroyRoomDto, context: CallbackContext): MemberEvent {
+  const cause = toSnakeCase(body.EventType) || 'destroyed';
+  const eventId = deterministicEventId(['live', context.sdkAppId, 'room_closed', body.RoomId, cause, body.EventTime]);
+  const client = clientOf(context);
+  return {
+    eventId,
+    kind: 'room_closed',
+    source: 'live',
+    sdkAppId: context.sdkAppId,
+    roomId: body.RoomId,
+    state: 'offline',
+    cause,
+    members: [],
+    eventTime: body.EventTime,
+    receivedAt: context.receivedAt.toISOString(),
+    ...(client !== undefined && { client }),
+  };
+}
