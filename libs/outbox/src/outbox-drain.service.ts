@@ -108,6 +108,11 @@ export class OutboxDrain implements OnApplicationBootstrap, OnApplicationShutdow
     };
   }
 
+  /** The drain's own counters and last error (a subset of {@link status}). */
+  counts(): Readonly<typeof this.counters> & { lastError?: string } {
+    return { ...this.counters, lastError: this.lastError };
+  }
+
   /** Registers a callback run after each acknowledged batch (for metrics). */
   onDelivered(listener: (entries: readonly StoredEntry[], ackedAt: number) => void): void {
     this.deliveredListeners.push(listener);
