@@ -136,7 +136,14 @@ export class OutboxStore {
     return this.pruneSeenBefore.run(before).changes;
   }
 
+  /** False once {@link close} ran. */
+  isOpen(): boolean {
+    return this.db.open;
+  }
+
   close(): void {
-    this.db.close();
+    if (this.db.open) {
+      this.db.close();
+    }
   }
 }

@@ -19,5 +19,6 @@ export const OUTBOX_DEFAULTS = {
   batchSize: 500,
   retryInitialMs: 200,
   retryMaxMs: 10_000,
+  publishTimeoutMs: 30_000,
   shutdownDrainMs: 10_000,
 } as const;

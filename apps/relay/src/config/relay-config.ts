@@ -45,6 +45,7 @@ export interface RelayConfig {
     maxAgeMs: number;
     batchSize: number;
     dedupeWindowMs: number;
+    publishTimeoutMs: number;
   };
   shutdownTimeoutMs: number;
   logLevel: LogLevel;
@@ -270,6 +271,7 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
       maxAgeMs: reader.integer('OUTBOX_MAX_AGE_MS', 1000),
       batchSize: reader.integer('OUTBOX_BATCH_SIZE', 1, 100_000),
       dedupeWindowMs: reader.integer('DEDUPE_WINDOW_MS', 0),
+      publishTimeoutMs: reader.integer('OUTBOX_PUBLISH_TIMEOUT_MS', 100),
     },
     shutdownTimeoutMs: reader.integer('SHUTDOWN_TIMEOUT_MS', 0),
     logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS),
