@@ -1,17 +1,16 @@
-import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createAppLogger, genRequestId } from '@app/observability';
 import type { PresenceConfig } from './config/presence-config';
 import { PresenceModule } from './presence.module';
 
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
 /** Creates the presence application (not yet listening); it starts consuming during init. */
 export async function createPresenceApp(config: PresenceConfig): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(PresenceModule.forRoot(config), new FastifyAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(PresenceModule.forRoot(config), new FastifyAdapter({ genReqId: genRequestId }), {
     bufferLogs: true,
-    logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
+    logger: createAppLogger({ level: config.logLevel, format: 'json' }),
   });
-  app.enableShutdownHooks();
+  // SIGTERM and SIGINT: leave the consumer group, close, exit 0.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   return app;
 }

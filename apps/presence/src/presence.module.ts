@@ -1,9 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ObservabilityModule } from '@app/observability';
 import { PRESENCE_CONFIG, type PresenceConfig } from './config/presence-config';
 import { ConsumerStats } from './consumer/consumer-stats';
 import { MemberEventConsumer } from './consumer/member-event.consumer';
 import { HealthController } from './http/health.controller';
 import { RoomsController } from './http/rooms.controller';
+import { PresenceMetrics } from './metrics/presence-metrics';
 import { Roster } from './roster/roster';
 
 /** The presence service: rosters per room from the member-state topic, served over HTTP. */
@@ -12,12 +14,14 @@ export class PresenceModule {
   static forRoot(config: PresenceConfig): DynamicModule {
     return {
       module: PresenceModule,
+      imports: [ObservabilityModule.forRoot({ defaultLabels: { service: 'presence' } })],
       controllers: [RoomsController, HealthController],
       providers: [
         { provide: PRESENCE_CONFIG, useValue: config },
         { provide: Roster, useFactory: () => new Roster(config.dedupeCapacity) },
         ConsumerStats,
         MemberEventConsumer,
+        PresenceMetrics,
       ],
     };
   }

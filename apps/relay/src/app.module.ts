@@ -1,10 +1,13 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { KafkaModule, RECORD_PUBLISHER, type RecordPublisher } from '@app/kafka';
+import { ObservabilityModule } from '@app/observability';
 import { OutboxModule } from '@app/outbox';
 import { DestroyRoomModule, MemberStateModule } from '@app/tencent-callbacks';
 import { RELAY_CONFIG, type RelayConfig } from './config/relay-config';
 import { RelayConfigModule } from './config/relay-config.module';
+import { HealthModule } from './health/health.module';
+import { RelayMetricsModule } from './metrics/relay-metrics.module';
 import { TencentExceptionFilter } from './webhook/tencent-exception.filter';
 import { WebhookModule } from './webhook/webhook.module';
 
@@ -12,8 +15,8 @@ import { WebhookModule } from './webhook/webhook.module';
 export type RelayExtensions = NonNullable<ModuleMetadata['imports']>;
 
 /**
- * The relay: config, Kafka publisher, durable outbox, webhook edge, and the built-in handler
- * modules. `extensions` are imported too, so their `@TencentCallbackHandler` providers are found.
+ * The relay: config, Kafka publisher, durable outbox, webhook edge, health and metrics, and
+ * the built-in handler modules. `extensions` are imported too, so their `@TencentCallbackHandler` providers are found.
  */
 @Module({})
 export class AppModule {
@@ -43,7 +46,10 @@ export class AppModule {
             publisher,
           }),
         }),
+        ObservabilityModule.forRoot({ defaultLabels: { service: 'relay' } }),
         WebhookModule,
+        HealthModule,
+        RelayMetricsModule,
         MemberStateModule.register({ topic: config.topics.memberState }),
         DestroyRoomModule.register({ topic: config.topics.memberState }),
         ...extensions,

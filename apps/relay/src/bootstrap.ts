@@ -1,27 +1,32 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { REQUEST_ID_HEADER, createAppLogger, genRequestId } from '@app/observability';
 import { AppModule, type RelayExtensions } from './app.module';
 import type { RelayConfig } from './config/relay-config';
 import { applyServerLimits, fastifyLimitOptions } from './http-limits';
+
+/** Signals that stop the relay gracefully: stop accepting, drain the outbox, close. */
+export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 /**
  * Creates the relay application (not yet listening). Every body is kept as raw bytes whatever
  * its Content-Type (Tencent's sample sends none): the webhook parses it itself, exactly.
  */
 export async function createRelayApp(config: RelayConfig, extensions: RelayExtensions = []): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ ...fastifyLimitOptions(config.http), keepAliveTimeout: 65_000 });
+  const adapter = new FastifyAdapter({ ...fastifyLimitOptions(config.http), keepAliveTimeout: 65_000, genReqId: genRequestId });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, extensions), adapter, {
     bodyParser: false,
     bufferLogs: true,
-    logger: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'].slice(
-      0,
-      ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'].indexOf(config.logLevel) + 1,
-    ) as ('fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose')[],
+    logger: createAppLogger({ level: config.logLevel, format: config.logFormat }),
   });
   const fastify = app.getHttpAdapter().getInstance();
   applyServerLimits(fastify, config.http);
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-  app.enableShutdownHooks();
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  // Exit 0 once the outbox drained and everything closed: a clean stop, not a death by signal.
+  app.enableShutdownHooks([...SHUTDOWN_SIGNALS], { useProcessExit: true });
   return app;
 }

@@ -31,6 +31,11 @@ export interface OutboxModuleOptions {
   /** First and longest wait between failed publish attempts, in ms. @default 200 and 10000 */
   retryInitialMs?: number;
   retryMaxMs?: number;
+  /**
+   * Longest wait for one connect or publish; past it the attempt counts as failed, the producer
+   * is reset and the batch is retried (it may then reach the topic twice). @default 30000
+   */
+  publishTimeoutMs?: number;
   /** How long shutdown keeps draining before it leaves the rest for the next start, in ms. @default 10000 */
   shutdownDrainMs?: number;
   /** Where drained records go. */

@@ -53,8 +53,9 @@ export class OutboxStore {
   constructor(dataDir: string, sync: OutboxSyncLevel) {
     mkdirSync(dataDir, { recursive: true });
     this.db = new Database(join(dataDir, 'outbox.db'));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${SYNCHRONOUS[sync]}`);
+    // exec, not pragma(): pragma() leaves a Statement for the GC, and better-sqlite3 12 on
+    // Node 24 can abort the process when the GC finalizes one (RemoveEnvironmentCleanupHook).
+    this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${SYNCHRONOUS[sync]};`);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS outbox (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -135,7 +136,14 @@ export class OutboxStore {
     return this.pruneSeenBefore.run(before).changes;
   }
 
+  /** False once {@link close} ran. */
+  isOpen(): boolean {
+    return this.db.open;
+  }
+
   close(): void {
-    this.db.close();
+    if (this.db.open) {
+      this.db.close();
+    }
   }
 }

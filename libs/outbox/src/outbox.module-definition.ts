@@ -20,5 +20,6 @@ export const OUTBOX_DEFAULTS = {
   lingerMs: 5,
   retryInitialMs: 200,
   retryMaxMs: 10_000,
+  publishTimeoutMs: 30_000,
   shutdownDrainMs: 10_000,
 } as const;

@@ -53,7 +53,12 @@ export class Outbox {
     if (this.closed) {
       return Promise.reject(new OutboxClosedError('the relay is shutting down'));
     }
-    const full = this.checkBound();
+    let full: OutboxFullError | undefined;
+    try {
+      full = this.checkBound();
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     if (full !== undefined) {
       this.counters.refused += 1;
       return Promise.reject(full);

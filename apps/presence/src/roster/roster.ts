@@ -105,6 +105,17 @@ export class Roster {
     return this.rooms.size;
   }
 
+  /** Members online across all rooms (walks every room: for metrics, not for hot paths). */
+  onlineMemberCount(): number {
+    let online = 0;
+    for (const room of this.rooms.values()) {
+      for (const member of room.members.values()) {
+        if (member.state === 'online') online += 1;
+      }
+    }
+    return online;
+  }
+
   private room(event: MemberEvent): RoomState {
     let room = this.rooms.get(event.roomId);
     if (room === undefined) {

@@ -44,9 +44,11 @@ export const CONFIG_VARIABLES = [
   { name: 'OUTBOX_MAX_RECORDS', default: '1000000', description: 'Undelivered events at which new callbacks are answered 503.' },
   { name: 'OUTBOX_MAX_AGE_MS', default: '86400000', description: 'Age of the oldest undelivered event at which new callbacks are answered 503.' },
   { name: 'OUTBOX_BATCH_SIZE', default: '500', description: 'Events per Kafka produce request of the outbox drain.' },
+  { name: 'OUTBOX_PUBLISH_TIMEOUT_MS', default: '30000', description: 'Longest wait for one Kafka connect or produce of the outbox drain before it resets the producer and retries.' },
   { name: 'DEDUPE_WINDOW_MS', default: '3600000', description: 'A repeated event id within this window is acknowledged and not published again.' },
   { name: 'SHUTDOWN_TIMEOUT_MS', default: '10000', description: 'On SIGTERM, how long to keep delivering the outbox before exiting.' },
   { name: 'LOG_LEVEL', default: 'log', description: 'Lowest log level shown: `error`, `warn`, `log`, `debug` or `verbose`.' },
+  { name: 'LOG_FORMAT', default: 'json', description: '`json` (one JSON object per line) or `text` (colored lines for a terminal).' },
 ] as const satisfies readonly ConfigVariable[];
 
 export type ConfigVariableName = (typeof CONFIG_VARIABLES)[number]['name'];

@@ -45,9 +45,11 @@ export interface RelayConfig {
     maxAgeMs: number;
     batchSize: number;
     dedupeWindowMs: number;
+    publishTimeoutMs: number;
   };
   shutdownTimeoutMs: number;
   logLevel: LogLevel;
+  logFormat: 'json' | 'text';
 }
 
 /** A missing or malformed configuration value; the message names the variable. */
@@ -269,9 +271,11 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
       maxAgeMs: reader.integer('OUTBOX_MAX_AGE_MS', 1000),
       batchSize: reader.integer('OUTBOX_BATCH_SIZE', 1, 100_000),
       dedupeWindowMs: reader.integer('DEDUPE_WINDOW_MS', 0),
+      publishTimeoutMs: reader.integer('OUTBOX_PUBLISH_TIMEOUT_MS', 100),
     },
     shutdownTimeoutMs: reader.integer('SHUTDOWN_TIMEOUT_MS', 0),
     logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS),
+    logFormat: reader.oneOf('LOG_FORMAT', ['json', 'text'] as const),
   };
 }
 

@@ -19,6 +19,7 @@ export class LiveWebhookController {
       rawQuery: queryStart === -1 ? '' : request.url.slice(queryStart + 1),
       path: request.routeOptions.url ?? request.url,
       receivedAt: new Date(),
+      requestId: request.id,
     });
     return TENCENT_OK_BODY;
   }

@@ -23,6 +23,16 @@ export interface IncomingCall {
   rawQuery: string;
   path: string;
   receivedAt: Date;
+  /** Fastify's request id (`x-request-id`), carried in log lines. */
+  requestId?: string;
+}
+
+/** What is known of a call when it is refused, for its log line. */
+interface RejectionContext {
+  query?: CallbackQuery;
+  command: string;
+  roomId?: string;
+  deadLetterEventId?: string;
 }
 
 const UNKNOWN_COMMAND = '(none)';
@@ -45,8 +55,10 @@ export class LiveWebhookService {
 
   async accept(call: IncomingCall): Promise<void> {
     let query: CallbackQuery;
+    let known: CallbackQuery | undefined;
     try {
       query = readCallbackQuery(call.query);
+      known = query;
       if (!this.config.tencent.sdkAppIds.has(query.sdkAppId)) {
         throw new UnknownAppError(`SdkAppid ${query.sdkAppId} is not one of this relay's applications`);
       }
@@ -61,7 +73,8 @@ export class LiveWebhookService {
         });
       }
     } catch (error) {
-      this.reject(call, undefined, error);
+      // Counted under the command the query names (when it could be read), so an unsigned call shows where it aimed.
+      this.reject(call, error, { query: known, command: known?.command ?? UNKNOWN_COMMAND });
       throw error;
     }
     let command = query.command ?? UNKNOWN_COMMAND;
@@ -70,8 +83,10 @@ export class LiveWebhookService {
       this.stats.record(command, 'unhandled');
       return;
     }
+    let roomId: string | undefined;
     try {
       const body = parseCallbackJson(call.rawBody);
+      roomId = typeof body.RoomId === 'string' ? body.RoomId : undefined;
       command = this.resolveCommand(query, body);
       const result = this.dispatcher.dispatch(body, {
         command,
@@ -91,14 +106,16 @@ export class LiveWebhookService {
       this.logger.verbose({
         message: 'callback accepted',
         callbackCommand: command,
+        requestId: call.requestId,
         events: result.records.map((record) => ({ eventId: record.eventId, roomId: record.key })),
         duplicates,
       });
     } catch (error) {
+      let deadLetterEventId: string | undefined;
       if (error instanceof CallbackRejectedError && error.deadLetter) {
-        await this.deadLetter(call, query.sdkAppId, command, error);
+        deadLetterEventId = await this.deadLetter(call, query.sdkAppId, command, error);
       }
-      this.reject(call, query, error, command);
+      this.reject(call, error, { query, command, roomId, deadLetterEventId });
       throw error;
     }
   }
@@ -118,29 +135,38 @@ export class LiveWebhookService {
     return command;
   }
 
-  private async deadLetter(call: IncomingCall, sdkAppId: string, command: string, error: CallbackRejectedError): Promise<void> {
-    await this.outbox.append([
-      deadLetterEntry(this.config.topics.dlq, {
-        rawBody: call.rawBody ?? Buffer.alloc(0),
-        rawQuery: call.rawQuery,
-        path: call.path,
-        sdkAppId,
-        command: command === UNKNOWN_COMMAND ? undefined : command,
-        reason: error.message,
-        errorCode: error.code,
-        receivedAt: call.receivedAt,
-      }),
-    ]);
+  /** Keeps the rejected content on the dead-letter topic; returns the dead letter's event id. */
+  private async deadLetter(call: IncomingCall, sdkAppId: string, command: string, error: CallbackRejectedError): Promise<string> {
+    const entry = deadLetterEntry(this.config.topics.dlq, {
+      rawBody: call.rawBody ?? Buffer.alloc(0),
+      rawQuery: call.rawQuery,
+      path: call.path,
+      sdkAppId,
+      command: command === UNKNOWN_COMMAND ? undefined : command,
+      reason: error.message,
+      errorCode: error.code,
+      receivedAt: call.receivedAt,
+    });
+    await this.outbox.append([entry]);
+    return entry.eventId;
   }
 
-  private reject(call: IncomingCall, query: CallbackQuery | undefined, error: unknown, command = query?.command ?? UNKNOWN_COMMAND): void {
+  /** Counts the refusal and writes its one log line. */
+  private reject(call: IncomingCall, error: unknown, context: RejectionContext): void {
     const rejected = error instanceof CallbackRejectedError;
-    this.stats.record(command, rejected ? 'rejected' : 'unavailable');
+    this.stats.record(context.command, rejected ? 'rejected' : 'unavailable', {
+      reason: error instanceof Error ? error.name : 'Error',
+      status: rejected ? error.status : 503,
+      deadLettered: context.deadLetterEventId !== undefined,
+    });
     this.logger.warn({
       message: rejected ? 'callback rejected' : 'callback not accepted',
+      requestId: call.requestId,
       path: call.path,
-      callbackCommand: command,
-      sdkAppId: query?.sdkAppId,
+      callbackCommand: context.command,
+      sdkAppId: context.query?.sdkAppId,
+      roomId: context.roomId,
+      eventId: context.deadLetterEventId,
       reason: error instanceof Error ? error.message : String(error),
       errorCode: rejected ? error.code : undefined,
     });

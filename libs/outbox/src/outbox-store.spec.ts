@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OutboxStore, type OutboxEntry } from './outbox-store';
+
+function entry(eventId: string, key = 'room-1', value: string | Buffer = `{"eventId":"${eventId}"}`): OutboxEntry {
+  return { eventId, topic: 'members', key, value, headers: { ce_id: eventId } };
+}
+
+describe('OutboxStore (real SQLite file)', () => {
+  let dir: string;
+  let store: OutboxStore;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'outbox-store-'));
+    store = new OutboxStore(dir, 'process');
+  });
+
+  afterEach(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps entries in acceptance order across callers of one group commit, with their bytes and headers', () => {
+    const binary = Buffer.from([0x00, 0xff, 0x7b, 0x80]);
+    expect(store.append([[entry('a'), entry('b')], [entry('c', 'room-2', binary)]], 1000)).toEqual([[], []]);
+    const stored = store.peek(10);
+    expect(stored.map((e) => e.eventId)).toEqual(['a', 'b', 'c']);
+    expect(stored[0]).toMatchObject({ topic: 'members', key: 'room-1', value: '{"eventId":"a"}', headers: { ce_id: 'a' }, acceptedAt: 1000 });
+    expect(Buffer.compare(stored[2].value as Buffer, binary)).toBe(0);
+    expect(store.count()).toBe(3);
+    expect(store.oldestAcceptedAt()).toBe(1000);
+  });
+
+  it('survives closing and reopening: what was not removed is still there, in order', () => {
+    store.append([[entry('a'), entry('b'), entry('c')]]);
+    store.remove(store.peek(1)[0].seq);
+    store.close();
+    store = new OutboxStore(dir, 'power');
+    expect(store.peek(10).map((e) => e.eventId)).toEqual(['b', 'c']);
+    expect(store.append([[entry('a')]])).toEqual([[0]]);
+  });
+
+  it('reports duplicates of event ids already seen, within and across group commits, and stores them once', () => {
+    expect(store.append([[entry('a'), entry('a')], [entry('b'), entry('a')]])).toEqual([[1], [1]]);
+    expect(store.append([[entry('b'), entry('c')]])).toEqual([[0]]);
+    expect(store.peek(10).map((e) => e.eventId)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('remembers delivered event ids until the window is pruned, then accepts them again', () => {
+    store.append([[entry('old')]], 1000);
+    store.append([[entry('new')]], 5000);
+    store.remove(store.peek(10)[1].seq);
+    expect(store.count()).toBe(0);
+    expect(store.oldestAcceptedAt()).toBeUndefined();
+    expect(store.append([[entry('old')]])).toEqual([[0]]);
+    expect(store.pruneSeen(2000)).toBe(1);
+    expect(store.append([[entry('old'), entry('new')]])).toEqual([[1]]);
+  });
+
+  it('is closed once and reports it', () => {
+    store.close();
+    expect(store.isOpen()).toBe(false);
+    expect(() => store.close()).not.toThrow();
+  });
+});

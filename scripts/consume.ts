@@ -1,0 +1,35 @@
+/**
+ * Prints the records of a topic as they arrive, from the beginning, one JSON line each:
+ *   KAFKA_BROKERS=localhost:9092 npm run consume -- [topic]
+ * A throwaway consumer group, so it never moves anyone else's offsets.
+ */
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+
+async function main(): Promise<void> {
+  const brokers = (process.env.KAFKA_BROKERS || 'localhost:9092').split(',');
+  const topic = process.argv[2] || process.env.MEMBER_STATE_TOPIC || 'tencent.member-state.v1';
+  const consumer = new Kafka({ clientId: 'consume-script', brokers, logLevel: logLevel.WARN }).consumer({ groupId: `consume-${randomUUID()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const stop = () => void consumer.disconnect().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]));
+      let value: unknown = message.value?.toString('utf8');
+      try {
+        value = JSON.parse(String(value));
+      } catch {
+        // not JSON (a dead letter's raw body): print as text
+      }
+      process.stdout.write(`${JSON.stringify({ partition, offset: message.offset, key: message.key?.toString('utf8'), headers, value })}\n`);
+    },
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

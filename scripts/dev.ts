@@ -1,0 +1,127 @@
+/**
+ * `npm run dev`: builds the relay, starts a local Kafka broker when KAFKA_BROKERS is not set
+ * (scripts/kafka-local), runs the relay, and once it is ready prints where everything is.
+ * Ctrl-C stops the relay (which drains its outbox), then the broker.
+ *
+ * Runs under Node's type stripping: erasable syntax only, no imports of project modules.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const root = process.cwd();
+const node = process.execPath;
+const children: ChildProcess[] = [];
+let stopping = false;
+
+function log(message: string): void {
+  process.stderr.write(`[dev] ${message}\n`);
+}
+
+function build(): void {
+  log('building the relay (nest build relay)');
+  const result = spawnSync(node, [path.join(root, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', 'relay'], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('nest build relay failed');
+}
+
+/** Starts scripts/kafka-local and resolves with its bootstrap address. */
+async function startKafka(): Promise<string> {
+  log('KAFKA_BROKERS is not set: starting a local Kafka broker (scripts/kafka-local)');
+  const kafka = spawn(node, ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', 'scripts/kafka-local/kafka-local.ts', 'start'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(kafka);
+  return new Promise<string>((resolve, reject) => {
+    let output = '';
+    kafka.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = /^KAFKA_BROKERS=(\S+)$/m.exec(output);
+      if (match !== null) resolve(match[1]);
+    });
+    kafka.on('exit', (code) => reject(new Error(`kafka-local exited with code ${code}`)));
+  });
+}
+
+function startRelay(env: Record<string, string>): ChildProcess {
+  const relay = spawn(node, ['dist/apps/relay/src/main.js'], { stdio: 'inherit', env: { ...process.env, ...env } });
+  children.push(relay);
+  relay.on('exit', (code) => {
+    if (!stopping) {
+      log(`the relay exited with code ${code}`);
+      void stop(code ?? 1);
+    }
+  });
+  return relay;
+}
+
+async function waitReady(url: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${url}/health/ready`);
+      const body = (await response.json()) as { details?: { broker?: { connected?: boolean } } };
+      if (response.status === 200 && body.details?.broker?.connected === true) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  throw new Error(`the relay was not ready with Kafka connected within 60 s (${url}/health/ready)`);
+}
+
+function banner(lines: [string, string][]): string {
+  const width = Math.max(...lines.map(([label, value]) => label.length + value.length + 2));
+  const rule = '─'.repeat(width + 2);
+  const body = lines.map(([label, value]) => `│ ${`${label}  ${value}`.padEnd(width)} │`);
+  return ['┌' + rule + '┐', ...body, '└' + rule + '┘'].join('\n');
+}
+
+/** Stops the relay first (it drains the outbox), then the broker; children are stopped in reverse order. */
+async function stop(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  for (const child of [...children].reverse()) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGINT');
+    await Promise.race([exited, sleep(30_000)]);
+  }
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  build();
+  const brokers = process.env.KAFKA_BROKERS || (await startKafka());
+  const port = process.env.PORT || '3000';
+  const appId = (process.env.TENCENT_SDK_APP_IDS || '1400000001').split(',')[0].trim();
+  const topic = process.env.MEMBER_STATE_TOPIC || 'tencent.member-state.v1';
+  const url = `http://localhost:${port}`;
+  startRelay({
+    KAFKA_BROKERS: brokers,
+    PORT: port,
+    TENCENT_SDK_APP_IDS: process.env.TENCENT_SDK_APP_IDS || appId,
+    DATA_DIR: process.env.DATA_DIR || './data',
+    LOG_FORMAT: process.env.LOG_FORMAT || 'text',
+  });
+  await waitReady(url);
+  const webhook = `${url}/webhooks/tencent/live?SdkAppid=${appId}&CallbackCommand=Live.CallbackAfterMemberStateChanged`;
+  const sample = '{"RoomId":"room-1","EventType":"Online","EventCause":"Enter","MemberList":[{"Member_Account":"jared"}],"EventTime":1703589922780}';
+  process.stdout.write(
+    `\n${banner([
+      ['webhook   ', `${url}/webhooks/tencent/live`],
+      ['broker    ', brokers],
+      ['topic     ', `${topic} (key = RoomId)`],
+      ['consume   ', `KAFKA_BROKERS=${brokers} npm run consume -- ${topic}`],
+      ['health    ', `${url}/health/ready`],
+      ['metrics   ', `${url}/metrics`],
+      ['stop      ', 'Ctrl-C (drains the outbox, then stops the broker)'],
+    ])}\ntry it:\n  curl -s '${webhook}' \\\n    -d '${sample}'\n\n`,
+  );
+}
+
+main().catch((error: unknown) => {
+  log(error instanceof Error ? error.message : String(error));
+  void stop(1);
+});

@@ -1,0 +1,111 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { TEST_APP_ID } from './relay-harness';
+
+const ROOT = resolve(__dirname, '..', '..');
+/** Entry of the built relay (`nest build relay` keeps the source layout under dist). */
+export const RELAY_MAIN = join(ROOT, 'dist', 'apps', 'relay', 'src', 'main.js');
+
+/** Builds the relay (`nest build relay`) unless dist already holds it (`npm test` builds first). */
+export function ensureRelayBuilt(): void {
+  if (!existsSync(RELAY_MAIN)) {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build', 'relay'], { cwd: ROOT, stdio: 'inherit' });
+  }
+}
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+/** The env of a relay process: given broker, fresh topics and outbox folder unless overridden. */
+export function relayProcessEnv(brokers: string, overrides: Record<string, string> = {}): Record<string, string> {
+  const suffix = randomUUID().slice(0, 8);
+  return {
+    KAFKA_BROKERS: brokers,
+    TENCENT_SDK_APP_IDS: TEST_APP_ID,
+    MEMBER_STATE_TOPIC: `fault.member-state.${suffix}`,
+    DLQ_TOPIC: `fault.dlq.${suffix}`,
+    KAFKA_TOPIC_PARTITIONS: '3',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'relay-fault-')),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'log',
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    OUTBOX_PUBLISH_TIMEOUT_MS: '5000',
+    ...overrides,
+  };
+}
+
+/** The built relay running as its own OS process (`node dist/apps/relay/main.js`). */
+export class RelayProcess {
+  readonly output: string[] = [];
+  private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly url: string,
+  ) {
+    child.stdout?.on('data', (chunk: Buffer) => this.output.push(chunk.toString('utf8')));
+    child.stderr?.on('data', (chunk: Buffer) => this.output.push(chunk.toString('utf8')));
+    this.exited = new Promise((resolveExit) => child.once('exit', (code, signal) => resolveExit({ code, signal })));
+  }
+
+  /** Spawns the relay and resolves once it answers HTTP. */
+  static async start(env: Record<string, string>): Promise<RelayProcess> {
+    const port = env.PORT ?? String(await freePort());
+    const child = spawn(process.execPath, [RELAY_MAIN], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env, PORT: port },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const relay = new RelayProcess(child, `http://127.0.0.1:${port}`);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (child.exitCode !== null) {
+        throw new Error(`relay exited with ${child.exitCode} at start:\n${relay.output.join('')}`);
+      }
+      try {
+        await fetch(`${relay.url}/`, { signal: AbortSignal.timeout(1000) });
+        return relay;
+      } catch {
+        if (Date.now() > deadline) {
+          child.kill('SIGKILL');
+          throw new Error(`relay did not answer within 30 s:\n${relay.output.join('')}`);
+        }
+        await new Promise((wait) => setTimeout(wait, 100));
+      }
+    }
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  /** Sends a signal and resolves with how the process ended. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 30_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill(signal);
+    }
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  log(): string {
+    return this.output.join('');
+  }
+}

@@ -1,0 +1,171 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { CONFIG_VARIABLES } from '../../apps/relay/src/config/config-variables';
+
+/**
+ * No Docker engine runs here, so the container files are checked by reading them: every variable
+ * they set is one the app reads, ports, volumes, health checks and scrape targets agree.
+ */
+const root = join(__dirname, '..', '..');
+const read = (file: string) => readFileSync(join(root, file), 'utf8');
+
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  volumes?: string[];
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }> | string[];
+}
+const compose = parse(read('docker-compose.yml')) as { services: Record<string, Service>; volumes?: Record<string, unknown> };
+const services = compose.services;
+const dockerfile = read('Dockerfile');
+const prometheus = parse(read('deploy/prometheus/prometheus.yml')) as {
+  scrape_configs: { job_name: string; metrics_path: string; static_configs: { targets: string[] }[] }[];
+};
+
+/**
+ * The presence service's variables: from its own schema once it exists (branch issue-5), else
+ * the ones its brief names.
+ */
+function presenceVariables(): string[] {
+  const schema = join(root, 'apps/presence/src/config/config-variables.ts');
+  if (existsSync(schema)) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional module, present only once presence exists
+    const loaded = require(schema) as Record<string, unknown>;
+    const list = Object.values(loaded).find((value) => Array.isArray(value)) as { name: string }[] | undefined;
+    if (list !== undefined) return list.map((variable) => variable.name);
+  }
+  return ['KAFKA_BROKERS', 'KAFKA_CLIENT_ID', 'MEMBER_STATE_TOPIC', 'PRESENCE_GROUP_ID', 'PORT', 'HOST', 'LOG_LEVEL', 'LOG_FORMAT'];
+}
+
+function containerPorts(service: Service): number[] {
+  return (service.ports ?? []).map((mapping) => Number(mapping.split(':').pop()));
+}
+
+function dockerfileInstruction(name: string): string[] {
+  return dockerfile
+    .split('\n')
+    .filter((line) => line.startsWith(`${name} `))
+    .map((line) => line.slice(name.length + 1).trim());
+}
+
+describe('docker-compose.yml', () => {
+  it('brings up Kafka, the relay, presence, a topic browser, Prometheus and Grafana', () => {
+    expect(Object.keys(services).sort()).toEqual(['grafana', 'kafka', 'kafka-ui', 'presence', 'prometheus', 'relay']);
+    expect(services.kafka.environment?.KAFKA_PROCESS_ROLES).toBe('broker,controller');
+  });
+
+  it('sets on the relay only variables the relay reads, and every required one', () => {
+    const known = new Set<string>(CONFIG_VARIABLES.map((variable) => variable.name));
+    const set = Object.keys(services.relay.environment ?? {});
+    expect(set.filter((name) => !known.has(name))).toEqual([]);
+    const required = CONFIG_VARIABLES.filter((variable) => 'required' in variable && variable.required).map((variable) => variable.name);
+    expect(required.filter((name) => !set.includes(name))).toEqual([]);
+  });
+
+  it('sets on presence only variables presence reads', () => {
+    const known = new Set(presenceVariables());
+    expect(Object.keys(services.presence.environment ?? {}).filter((name) => !known.has(name))).toEqual([]);
+  });
+
+  it('points both apps at the broker listener Kafka advertises inside the network', () => {
+    const advertised = services.kafka.environment!.KAFKA_ADVERTISED_LISTENERS.split(',').map((listener) => listener.split('://')[1]);
+    expect(advertised).toContain(services.relay.environment!.KAFKA_BROKERS);
+    expect(advertised).toContain(services.presence.environment!.KAFKA_BROKERS);
+    expect(services.presence.environment!.MEMBER_STATE_TOPIC).toBe(services.relay.environment!.MEMBER_STATE_TOPIC);
+  });
+
+  it.each(['relay', 'presence'])('publishes %s on its PORT, health-checks and scrapes it there', (name) => {
+    const service = services[name];
+    const port = Number(service.environment!.PORT);
+    expect(containerPorts(service)).toEqual([port]);
+    expect(service.healthcheck?.test.join(' ')).toContain(`127.0.0.1:${port}/health/`);
+    const job = prometheus.scrape_configs.find((config) => config.job_name === name);
+    expect(job?.metrics_path).toBe('/metrics');
+    expect(job?.static_configs.flatMap((config) => config.targets)).toEqual([`${name}:${port}`]);
+  });
+
+  it('gives Kafka a health check the apps wait for', () => {
+    expect(services.kafka.healthcheck?.test.join(' ')).toContain('kafka-broker-api-versions');
+    for (const name of ['relay', 'presence']) {
+      expect(services[name].depends_on).toMatchObject({ kafka: { condition: 'service_healthy' } });
+    }
+  });
+
+  it('keeps the outbox on a declared named volume mounted at DATA_DIR', () => {
+    const [source, target] = services.relay.volumes![0].split(':');
+    expect(Object.keys(compose.volumes ?? {})).toContain(source);
+    expect(target).toBe(services.relay.environment!.DATA_DIR);
+    for (const service of Object.values(services)) {
+      for (const volume of service.volumes ?? []) {
+        const from = volume.split(':')[0];
+        if (from.startsWith('.')) expect(existsSync(join(root, from))).toBe(true);
+        else expect(Object.keys(compose.volumes ?? {})).toContain(from);
+      }
+    }
+  });
+
+  it('runs presence from the image the relay service builds', () => {
+    expect(services.relay.build).toBeDefined();
+    expect(services.presence.image).toBe(services.relay.image);
+    expect(services.presence.command?.join(' ')).toMatch(/^node dist\/apps\/presence\/src\/main\.js$/);
+  });
+});
+
+describe('Dockerfile', () => {
+  it('is multi-stage, with a slim runtime running as a non-root user', () => {
+    const stages = dockerfileInstruction('FROM');
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    expect(stages[stages.length - 1]).toMatch(/slim/);
+    expect(dockerfileInstruction('USER')).toEqual(['node']);
+  });
+
+  it('agrees with the compose file and the configuration: port, DATA_DIR volume, readiness health check, entry point', () => {
+    expect(dockerfileInstruction('EXPOSE')).toEqual([services.relay.environment!.PORT]);
+    expect(dockerfileInstruction('VOLUME').map((volume) => JSON.parse(volume) as string[])).toEqual([[services.relay.environment!.DATA_DIR]]);
+    expect(dockerfile).toMatch(/DATA_DIR=\/data/);
+    expect(dockerfileInstruction('HEALTHCHECK').join(' ')).toContain('--interval');
+    expect(dockerfile).toContain('/health/ready');
+    const start = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.start;
+    expect(dockerfileInstruction('CMD').map((command) => JSON.parse(command) as string[])).toEqual([start.split(' ')]);
+  });
+});
+
+describe('Grafana provisioning', () => {
+  const datasource = (parse(read('deploy/grafana/provisioning/datasources/prometheus.yml')) as { datasources: { uid: string; url: string }[] }).datasources[0];
+  const provider = (parse(read('deploy/grafana/provisioning/dashboards/relay.yml')) as { providers: { options: { path: string } }[] }).providers[0];
+  const dashboard = JSON.parse(read('deploy/grafana/dashboards/relay.json')) as {
+    panels: { type: string; datasource?: { uid: string }; targets?: { expr: string }[] }[];
+  };
+  const exprs = dashboard.panels.flatMap((panel) => panel.targets ?? []).map((target) => target.expr);
+
+  it('reads Prometheus from the compose network and loads the dashboard from the mounted folder', () => {
+    expect(datasource.url).toBe(`http://prometheus:${containerPorts(services.prometheus)[0]}`);
+    const mounts = (services.grafana.volumes ?? []).map((volume) => volume.split(':'));
+    expect(mounts).toContainEqual(['./deploy/grafana/dashboards', provider.options.path, 'ro']);
+    expect(mounts).toContainEqual(['./deploy/grafana/provisioning', '/etc/grafana/provisioning', 'ro']);
+    expect(services.grafana.environment?.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH).toBe(`${provider.options.path}/relay.json`);
+  });
+
+  it('uses only metrics the relay registers, through the provisioned data source', () => {
+    const registered = new Set(
+      [...read('apps/relay/src/metrics/relay-metrics.ts').matchAll(/(?:name: |mirroredCounter\(registers, )'(relay_[a-z_]+)'/g)].map((match) => match[1]),
+    );
+    const used = new Set(exprs.flatMap((expr) => [...expr.matchAll(/\b(relay_[a-z_]+?)(?:_bucket|_count|_sum)?\b(?=[{[(\s)]|$)/g)].map((match) => match[1])));
+    expect(used.size).toBeGreaterThanOrEqual(10);
+    expect([...used].filter((name) => !registered.has(name))).toEqual([]);
+    for (const panel of dashboard.panels.filter((panel) => panel.type !== 'row')) {
+      expect(panel.datasource?.uid).toBe(datasource.uid);
+    }
+  });
+
+  it('shows rate, latency, backlog and failures', () => {
+    for (const metric of ['relay_callbacks_total', 'relay_publish_latency_seconds_bucket', 'http_request_duration_seconds_bucket', 'relay_outbox_depth', 'relay_callback_rejections_total', 'relay_broker_connected']) {
+      expect(exprs.some((expr) => expr.includes(metric))).toBe(true);
+    }
+  });
+});
