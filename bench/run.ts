@@ -136,6 +136,24 @@ function checkTargets(phases: PhaseReport[], peakRssMb: number, ratio: number): 
   ];
 }
 
+/**
+ * A fresh broker JIT-compiles its produce path under the first load it sees, costing the first
+ * relay variant measured several times the broker CPU of the next (seen: 78% against 26% at
+ * saturation, which made whichever variant ran first look slower). One unreported saturation run
+ * against a throw-away topic puts every measured variant on a warm broker.
+ */
+async function warmUpBroker(brokers: string, entry: string, runId: string, pool: CallbackPool): Promise<void> {
+  log('broker warm-up (not reported)');
+  const topic = `bench.warmup.${runId}`;
+  await createTopics(brokers, [topic, `${topic}.dlq`]);
+  const server = await startRelay({ entry, brokers, topic, dlqTopic: `${topic}.dlq`, outboxSync: 'process', nodeOptions: relayNodeOptions() });
+  try {
+    await runLoad({ url: server.url, pool, seconds: quick ? 5 : 10, connections: CONNECTIONS });
+  } finally {
+    await server.stop();
+  }
+}
+
 async function benchmark(brokers: string, brokerPid: number, entry: string, runId: string): Promise<void> {
   const startedAt = new Date().toISOString();
   const loadAverageAtStart = os.loadavg();
@@ -145,6 +163,7 @@ async function benchmark(brokers: string, brokerPid: number, entry: string, runI
     { name: 'relay', sync: 'process' },
     { name: 'relay-sync-off', sync: 'off' },
   ];
+  await warmUpBroker(brokers, entry, runId, pool);
   const phases: PhaseReport[] = [];
   const peakRssMb: Record<string, number> = {};
   const topicDuplicates: Record<string, number> = {};

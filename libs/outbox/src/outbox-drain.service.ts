@@ -152,7 +152,7 @@ export class OutboxDrain implements OnApplicationBootstrap, OnApplicationShutdow
     if (settled !== true) {
       this.logger.warn({ message: 'a publish was still in flight at shutdown; its batch stays in the outbox' });
     }
-    this.store.close();
+    await this.store.close();
     // The stuck loop then sees `running` false (or the closed store) and ends without touching the store.
     this.abandon?.();
   }

@@ -16,8 +16,8 @@ describe('OutboxStore (real SQLite file)', () => {
     store = new OutboxStore(dir, 'process');
   });
 
-  afterEach(() => {
-    store.close();
+  afterEach(async () => {
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -32,10 +32,10 @@ describe('OutboxStore (real SQLite file)', () => {
     expect(store.oldestAcceptedAt()).toBe(1000);
   });
 
-  it('survives closing and reopening: what was not removed is still there, in order', () => {
+  it('survives closing and reopening: what was not removed is still there, in order', async () => {
     store.append([[entry('a'), entry('b'), entry('c')]]);
     store.remove(store.peek(1)[0].seq);
-    store.close();
+    await store.close();
     store = new OutboxStore(dir, 'power');
     expect(store.peek(10).map((e) => e.eventId)).toEqual(['b', 'c']);
     expect(store.append([[entry('a')]])).toEqual([[0]]);
@@ -58,9 +58,9 @@ describe('OutboxStore (real SQLite file)', () => {
     expect(store.append([[entry('old'), entry('new')]])).toEqual([[1]]);
   });
 
-  it('is closed once and reports it', () => {
-    store.close();
+  it('is closed once and reports it', async () => {
+    await store.close();
     expect(store.isOpen()).toBe(false);
-    expect(() => store.close()).not.toThrow();
+    await expect(store.close()).resolves.toBeUndefined();
   });
 });

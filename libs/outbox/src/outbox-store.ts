@@ -1,7 +1,9 @@
+import { Logger } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OutboxSyncLevel } from './outbox-options.interface';
+import { WalCheckpointer } from './wal-checkpointer';
 
 /** One record to make durable. */
 export interface OutboxEntry {
@@ -48,14 +50,20 @@ export class OutboxStore {
   private readonly countEntries: Database.Statement<[], { n: number }>;
   private readonly selectOldest: Database.Statement<[], { accepted_at: number }>;
   private readonly pruneSeenBefore: Database.Statement<[number]>;
+  private readonly checkpointer: WalCheckpointer;
+  private readonly logger = new Logger(OutboxStore.name);
   private readonly appendAll: (batches: readonly (readonly OutboxEntry[])[], now: number) => number[][];
 
   constructor(dataDir: string, sync: OutboxSyncLevel) {
     mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(join(dataDir, 'outbox.db'));
+    const file = join(dataDir, 'outbox.db');
+    this.db = new Database(file);
     // exec, not pragma(): pragma() leaves a Statement for the GC, and better-sqlite3 12 on
     // Node 24 can abort the process when the GC finalizes one (RemoveEnvironmentCleanupHook).
-    this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${SYNCHRONOUS[sync]};`);
+    this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${SYNCHRONOUS[sync]}; PRAGMA wal_autocheckpoint = 0;`);
+    this.checkpointer = new WalCheckpointer(file, SYNCHRONOUS[sync], (error) =>
+      this.logger.warn({ message: 'outbox checkpoint failed; will retry', error }),
+    );
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS outbox (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -141,8 +149,10 @@ export class OutboxStore {
     return this.db.open;
   }
 
-  close(): void {
+  /** Stops the checkpointer (after a last checkpoint) and closes the database. */
+  async close(): Promise<void> {
     if (this.db.open) {
+      await this.checkpointer.stop();
       this.db.close();
     }
   }

@@ -31,8 +31,8 @@ describe('Outbox (append side, real SQLite file)', () => {
     store = new OutboxStore(dir, 'process');
   });
 
-  afterEach(() => {
-    store.close();
+  afterEach(async () => {
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -91,7 +91,7 @@ describe('Outbox (append side, real SQLite file)', () => {
 
   it('rejects every caller of a group commit that could not be written', async () => {
     const box = outbox();
-    store.close();
+    await store.close();
     const results = await Promise.allSettled([box.append([entry('a')]), box.append([entry('b')])]);
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
   });
