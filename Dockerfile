@@ -36,4 +36,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # SIGTERM: stop accepting, deliver the outbox for up to SHUTDOWN_TIMEOUT_MS, exit 0.
 STOPSIGNAL SIGTERM
-CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=4", "dist/apps/relay/src/main.js"]
+CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=4", "--disable-warning=TimeoutNegativeWarning", "dist/apps/relay/src/main.js"]

@@ -43,7 +43,8 @@ async function startKafka(): Promise<string> {
 }
 
 function startRelay(env: Record<string, string>): ChildProcess {
-  const relay = spawn(node, ['dist/apps/relay/src/main.js'], { stdio: 'inherit', env: { ...process.env, ...env } });
+  // kafkajs 2.2.4 sets a negative timeout once per process; Node 24 warns about it, harmlessly.
+  const relay = spawn(node, ['--disable-warning=TimeoutNegativeWarning', 'dist/apps/relay/src/main.js'], { stdio: 'inherit', env: { ...process.env, ...env } });
   children.push(relay);
   relay.on('exit', (code) => {
     if (!stopping) {
