@@ -24,7 +24,7 @@ export function levelsFrom(level: LogLevel): LogLevel[] {
 /**
  * Nest's ConsoleLogger in JSON mode, with the project's `{ message, ...context }` log objects
  * spread into the line, so each line reads
- * `{"level":"warn","timestamp":…,"context":"LiveWebhookService","message":"callback rejected","roomId":…}`.
+ * `{"level":"warn","timestamp":…,"context":"RejectionRecorder","message":"callback rejected","roomId":…}`.
  */
 export class JsonLogger extends ConsoleLogger {
   protected override getJsonLogObject(message: unknown, options: JsonLogOptions): JsonLogObject {

@@ -14,6 +14,7 @@ import {
 import { Outbox } from '@app/outbox';
 import { RELAY_CONFIG, callbackTokenOf, type RelayConfig } from '../config/relay-config';
 import { deadLetterEntry } from './dead-letter';
+import { RejectionRecorder } from './rejection-recorder';
 import { WebhookStats } from './webhook-stats';
 
 /** One incoming HTTP call, as the controller hands it over. */
@@ -51,6 +52,7 @@ export class LiveWebhookService {
     private readonly dispatcher: CallbackDispatcher,
     private readonly outbox: Outbox,
     private readonly stats: WebhookStats,
+    private readonly rejections: RejectionRecorder,
   ) {}
 
   async accept(call: IncomingCall): Promise<void> {
@@ -151,24 +153,15 @@ export class LiveWebhookService {
     return entry.eventId;
   }
 
-  /** Counts the refusal and writes its one log line. */
   private reject(call: IncomingCall, error: unknown, context: RejectionContext): void {
-    const rejected = error instanceof CallbackRejectedError;
-    this.stats.record(context.command, rejected ? 'rejected' : 'unavailable', {
-      reason: error instanceof Error ? error.name : 'Error',
-      status: rejected ? error.status : 503,
-      deadLettered: context.deadLetterEventId !== undefined,
-    });
-    this.logger.warn({
-      message: rejected ? 'callback rejected' : 'callback not accepted',
+    this.rejections.record(error, {
+      source: 'live',
       requestId: call.requestId,
       path: call.path,
-      callbackCommand: context.command,
+      command: context.command,
       sdkAppId: context.query?.sdkAppId,
       roomId: context.roomId,
-      eventId: context.deadLetterEventId,
-      reason: error instanceof Error ? error.message : String(error),
-      errorCode: rejected ? error.code : undefined,
+      deadLetterEventId: context.deadLetterEventId,
     });
   }
 }

@@ -15,6 +15,7 @@ import {
 } from '@app/tencent-callbacks';
 import { RELAY_CONFIG, trtcCallbackKeyOf, type RelayConfig } from '../config/relay-config';
 import { deadLetterEntry } from './dead-letter';
+import { RejectionRecorder } from './rejection-recorder';
 import { WebhookStats } from './webhook-stats';
 
 /** One TRTC room event callback as the controller hands it over. */
@@ -50,6 +51,7 @@ export class TrtcWebhookService {
     @Inject(RELAY_CONFIG) private readonly config: RelayConfig,
     private readonly outbox: Outbox,
     private readonly stats: WebhookStats,
+    private readonly rejections: RejectionRecorder,
   ) {}
 
   async accept(call: TrtcCall): Promise<void> {
@@ -120,28 +122,11 @@ export class TrtcWebhookService {
     return sdkAppId;
   }
 
-  /** Counts the refusal and writes its one log line. */
   private reject(
     call: TrtcCall,
     error: unknown,
     context: { command: string; sdkAppId?: string; roomId?: string; deadLetterEventId?: string },
   ): void {
-    const rejected = error instanceof CallbackRejectedError;
-    this.stats.record(context.command, rejected ? 'rejected' : 'unavailable', {
-      reason: error instanceof Error ? error.name : 'Error',
-      status: rejected ? error.status : 503,
-      deadLettered: context.deadLetterEventId !== undefined,
-    });
-    this.logger.warn({
-      message: rejected ? 'TRTC callback rejected' : 'TRTC callback not accepted',
-      requestId: call.requestId,
-      path: call.path,
-      callbackCommand: context.command,
-      sdkAppId: context.sdkAppId,
-      roomId: context.roomId,
-      eventId: context.deadLetterEventId,
-      reason: error instanceof Error ? error.message : String(error),
-      errorCode: rejected ? error.code : undefined,
-    });
+    this.rejections.record(error, { source: 'trtc', requestId: call.requestId, path: call.path, ...context });
   }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TencentCallbacksModule } from '@app/tencent-callbacks';
 import { LiveWebhookController } from './live-webhook.controller';
 import { LiveWebhookService } from './live-webhook.service';
+import { RejectionRecorder } from './rejection-recorder';
 import { TrtcWebhookController } from './trtc-webhook.controller';
 import { TrtcWebhookService } from './trtc-webhook.service';
 import { WebhookStats } from './webhook-stats';
@@ -10,7 +11,7 @@ import { WebhookStats } from './webhook-stats';
 @Module({
   imports: [TencentCallbacksModule],
   controllers: [LiveWebhookController, TrtcWebhookController],
-  providers: [LiveWebhookService, TrtcWebhookService, WebhookStats],
+  providers: [LiveWebhookService, TrtcWebhookService, WebhookStats, RejectionRecorder],
   exports: [WebhookStats],
 })
 export class WebhookModule {}
