@@ -1,6 +1,6 @@
 /** Jest: `unit` specs sit next to the code; `e2e` specs boot real apps against a real broker. */
 const moduleNameMapper = {
-  '^@app/(tencent-callbacks|member-events|kafka|outbox|observability)$': '<rootDir>/libs/$1/src',
+  '^@app/(tencent-callbacks|member-events|kafka|outbox|observability|config)$': '<rootDir>/libs/$1/src',
 };
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true }, diagnostics: false }],

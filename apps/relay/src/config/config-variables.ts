@@ -1,14 +1,6 @@
-/** One environment variable the relay reads: the single source of its documentation too. */
-export interface ConfigVariable {
-  name: string;
-  /** Default as written in the environment; absent when the variable is required or optional without default. */
-  default?: string;
-  required?: boolean;
-  /** Human description, as shown in the README's configuration table. */
-  description: string;
-  /** Never logged or echoed. */
-  secret?: boolean;
-}
+import type { ConfigVariable } from '@app/config';
+
+export type { ConfigVariable };
 
 /** Every environment variable of the relay, in README order. */
 export const CONFIG_VARIABLES = [

@@ -3,6 +3,7 @@ import type { OutboxSyncLevel } from '@app/outbox';
 import type { SASLOptions } from 'kafkajs';
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
+import { EnvReader, readKafkaBrokers, readKafkaSasl, readTopicName, type Env } from '@app/config';
 import { CONFIG_VARIABLES, type ConfigVariableName } from './config-variables';
 
 /** The relay's whole configuration, read and validated once at start. */
@@ -64,95 +65,11 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 const SYNC_LEVELS: readonly OutboxSyncLevel[] = ['process', 'power', 'off'];
 
-type Env = Record<string, string | undefined>;
+type RelayEnvReader = EnvReader<ConfigVariableName>;
 
-class EnvReader {
-  constructor(private readonly env: Env) {}
-
-  raw(name: ConfigVariableName): string | undefined {
-    const value = this.env[name]?.trim();
-    if (value !== undefined && value !== '') {
-      return value;
-    }
-    const spec = CONFIG_VARIABLES.find((variable) => variable.name === name)!;
-    if ('required' in spec && spec.required) {
-      throw new ConfigError(name, `is required: ${spec.description}`);
-    }
-    return 'default' in spec ? spec.default : undefined;
-  }
-
-  string(name: ConfigVariableName): string {
-    return this.raw(name)!;
-  }
-
-  integer(name: ConfigVariableName, min: number, max = Number.MAX_SAFE_INTEGER): number {
-    const text = this.string(name);
-    const value = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
-    if (!Number.isSafeInteger(value) || value < min || value > max) {
-      throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${text}"`);
-    }
-    return value;
-  }
-
-  boolean(name: ConfigVariableName): boolean {
-    const text = this.string(name).toLowerCase();
-    if (text === 'true' || text === '1') return true;
-    if (text === 'false' || text === '0') return false;
-    throw new ConfigError(name, `must be true or false, got "${text}"`);
-  }
-
-  oneOf<T extends string>(name: ConfigVariableName, allowed: readonly T[]): T {
-    const text = this.string(name).toLowerCase();
-    if (!(allowed as readonly string[]).includes(text)) {
-      throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${text}"`);
-    }
-    return text as T;
-  }
-
-  list(name: ConfigVariableName): string[] {
-    const items = this.string(name)
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== '');
-    if (items.length === 0) {
-      throw new ConfigError(name, 'must list at least one value');
-    }
-    return items;
-  }
-}
-
-function readBrokers(reader: EnvReader): string[] {
-  const brokers = reader.list('KAFKA_BROKERS');
-  for (const broker of brokers) {
-    const match = /^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d{1,5})$/.exec(broker);
-    if (match === null || Number(match[2]) < 1 || Number(match[2]) > 65535) {
-      throw new ConfigError('KAFKA_BROKERS', `must be a comma-separated list of host:port, got "${broker}"`);
-    }
-  }
-  return brokers;
-}
-
-function readSasl(reader: EnvReader): SASLOptions | undefined {
-  const mechanism = reader.raw('KAFKA_SASL_MECHANISM');
-  if (mechanism === undefined) {
-    return undefined;
-  }
-  const checked = reader.oneOf('KAFKA_SASL_MECHANISM', SASL_MECHANISMS);
-  const username = reader.raw('KAFKA_SASL_USERNAME');
-  const password = reader.raw('KAFKA_SASL_PASSWORD');
-  if (username === undefined) {
-    throw new ConfigError('KAFKA_SASL_USERNAME', `is required when KAFKA_SASL_MECHANISM is ${checked}`);
-  }
-  if (password === undefined) {
-    throw new ConfigError('KAFKA_SASL_PASSWORD', `is required when KAFKA_SASL_MECHANISM is ${checked}`);
-  }
-  return { mechanism: checked, username, password };
-}
-
-function readAppIds(reader: EnvReader, name: 'TENCENT_SDK_APP_IDS' | 'TRTC_SDK_APP_IDS' = 'TENCENT_SDK_APP_IDS'): Set<string> {
+function readAppIds(reader: RelayEnvReader, name: 'TENCENT_SDK_APP_IDS' | 'TRTC_SDK_APP_IDS' = 'TENCENT_SDK_APP_IDS'): Set<string> {
   const ids = reader.list(name);
   for (const id of ids) {
     if (!/^\d{1,20}$/.test(id)) {
@@ -163,7 +80,7 @@ function readAppIds(reader: EnvReader, name: 'TENCENT_SDK_APP_IDS' | 'TRTC_SDK_A
 }
 
 /** `SdkAppId:secret,...` pairs; messages name the app, never the secret. */
-function readSecretsByApp(reader: EnvReader, name: 'TENCENT_CALLBACK_TOKENS' | 'TRTC_CALLBACK_KEYS'): Map<string, string> {
+function readSecretsByApp(reader: RelayEnvReader, name: 'TENCENT_CALLBACK_TOKENS' | 'TRTC_CALLBACK_KEYS'): Map<string, string> {
   const secrets = new Map<string, string>();
   if (reader.raw(name) === undefined) {
     return secrets;
@@ -183,7 +100,7 @@ function readSecretsByApp(reader: EnvReader, name: 'TENCENT_CALLBACK_TOKENS' | '
   return secrets;
 }
 
-function readSecret(reader: EnvReader, name: 'TENCENT_CALLBACK_TOKEN' | 'TRTC_CALLBACK_KEY'): string | undefined {
+function readSecret(reader: RelayEnvReader, name: 'TENCENT_CALLBACK_TOKEN' | 'TRTC_CALLBACK_KEY'): string | undefined {
   const secret = reader.raw(name);
   if (secret !== undefined && secret.length > 128) {
     throw new ConfigError(name, 'must be at most 128 characters');
@@ -191,7 +108,7 @@ function readSecret(reader: EnvReader, name: 'TENCENT_CALLBACK_TOKEN' | 'TRTC_CA
   return secret;
 }
 
-function readFile(reader: EnvReader, name: 'KAFKA_SSL_CA_FILE' | 'KAFKA_SSL_CERT_FILE' | 'KAFKA_SSL_KEY_FILE'): Buffer | undefined {
+function readFile(reader: RelayEnvReader, name: 'KAFKA_SSL_CA_FILE' | 'KAFKA_SSL_CERT_FILE' | 'KAFKA_SSL_KEY_FILE'): Buffer | undefined {
   const path = reader.raw(name);
   if (path === undefined) {
     return undefined;
@@ -203,7 +120,7 @@ function readFile(reader: EnvReader, name: 'KAFKA_SSL_CA_FILE' | 'KAFKA_SSL_CERT
   }
 }
 
-function readSsl(reader: EnvReader): boolean | ConnectionOptions {
+function readSsl(reader: RelayEnvReader): boolean | ConnectionOptions {
   const enabled = reader.boolean('KAFKA_SSL');
   const ca = readFile(reader, 'KAFKA_SSL_CA_FILE');
   const cert = readFile(reader, 'KAFKA_SSL_CERT_FILE');
@@ -224,29 +141,21 @@ function readSsl(reader: EnvReader): boolean | ConnectionOptions {
   return { rejectUnauthorized, ...(ca !== undefined && { ca }), ...(cert !== undefined && { cert, key }) };
 }
 
-function readTopic(reader: EnvReader, name: ConfigVariableName): string {
-  const topic = reader.string(name);
-  if (!/^[a-zA-Z0-9._-]{1,249}$/.test(topic) || topic === '.' || topic === '..') {
-    throw new ConfigError(name, `must be a valid Kafka topic name (letters, digits, ".", "_", "-"), got "${topic}"`);
-  }
-  return topic;
-}
-
 /** Reads and validates the configuration; throws {@link ConfigError} naming the first bad variable. */
 export function loadRelayConfig(env: Env = process.env): RelayConfig {
-  const reader = new EnvReader(env);
+  const reader: RelayEnvReader = new EnvReader(env, CONFIG_VARIABLES, (variable: ConfigVariableName, problem) => new ConfigError(variable, problem));
   return {
     port: reader.integer('PORT', 0, 65535),
     host: reader.string('HOST'),
     kafka: {
-      brokers: readBrokers(reader),
+      brokers: readKafkaBrokers(reader),
       clientId: reader.string('KAFKA_CLIENT_ID'),
-      sasl: readSasl(reader),
+      sasl: readKafkaSasl(reader),
       ssl: readSsl(reader),
       topicPartitions: reader.integer('KAFKA_TOPIC_PARTITIONS', 1, 10_000),
       topicReplicationFactor: reader.integer('KAFKA_TOPIC_REPLICATION_FACTOR', 1, 32),
     },
-    topics: { memberState: readTopic(reader, 'MEMBER_STATE_TOPIC'), dlq: readTopic(reader, 'DLQ_TOPIC') },
+    topics: { memberState: readTopicName(reader, 'MEMBER_STATE_TOPIC'), dlq: readTopicName(reader, 'DLQ_TOPIC') },
     tencent: {
       sdkAppIds: readAppIds(reader),
       callbackTokens: readSecretsByApp(reader, 'TENCENT_CALLBACK_TOKENS'),

@@ -1,0 +1,3 @@
+export * from './config-variable.interface';
+export * from './env-reader';
+export * from './kafka-env';
