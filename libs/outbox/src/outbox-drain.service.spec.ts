@@ -10,6 +10,8 @@ import { Outbox } from './outbox.service';
 /** A publisher that records what it got and fails, hangs or succeeds as told. */
 class FakePublisher implements RecordPublisher {
   readonly published: string[] = [];
+  /** Records per publish call, failed calls included. */
+  readonly calls: number[] = [];
   connected = false;
   closes = 0;
   /** What the next publish calls do, in turn; afterwards they succeed. */
@@ -26,6 +28,7 @@ class FakePublisher implements RecordPublisher {
   }
 
   publish(records: readonly PublishRecord[]): Promise<void> {
+    this.calls.push(records.length);
     const next = this.script.shift();
     if (next === 'fail') {
       this.connected = false;
@@ -113,6 +116,34 @@ describe('OutboxDrain (real SQLite file, fake publisher)', () => {
     expect(publisher.closes).toBe(5);
     expect(status.brokerConnected).toBe(true);
     expect(status.lastError).toBeUndefined();
+  });
+
+  it('cuts batches by bytes, so records together never exceed what the broker accepts; a single large record goes alone', async () => {
+    open({ maxBatchBytes: 30 });
+    const big = { eventId: 'big', topic: 'dlq', key: 'app', value: 'x'.repeat(100), headers: { h: 'v' } };
+    await outbox.append([...entries('a1', 'a2'), big, ...entries('b1', 'b2', 'b3')]);
+    drain.start();
+    await until(() => store.count() === 0);
+    expect(publisher.published.map((value) => value.slice(0, 3))).toEqual(['a1', 'a2', 'xxx', 'b1', 'b2', 'b3']);
+    // key (6) + value (2) = 8 bytes each: three fit in 30, the 100-byte record travels alone.
+    expect(publisher.calls).toEqual([2, 1, 3]);
+  });
+
+  it('keeps its backoff after a failure even while callbacks keep arriving', async () => {
+    open({ retryInitialMs: 400, retryMaxMs: 400 });
+    publisher.script = ['fail'];
+    await outbox.append(entries('a'));
+    drain.start();
+    await until(() => drain.status().publishFailures === 1);
+    for (let i = 0; i < 20; i++) {
+      await outbox.append(entries(`n${i}`));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // 20 appends over ~200 ms: without a kept backoff each would have woken a new attempt.
+    expect(publisher.calls).toHaveLength(1);
+    await until(() => store.count() === 0);
+    expect(publisher.published[0]).toBe('a');
+    expect(publisher.published).toHaveLength(21);
   });
 
   it('gives up on a publish that hangs, resets the producer and sends the batch again', async () => {

@@ -41,12 +41,37 @@ export interface OutboxStatus {
  * order, removes them only once the broker acknowledged them, and retries with exponential
  * backoff for as long as the broker is away. Starts with whatever a previous run left.
  */
+/** Approximate bytes an entry adds to a produce request. */
+function entryBytes(entry: StoredEntry): number {
+  let bytes = Buffer.byteLength(entry.key) + (typeof entry.value === 'string' ? Buffer.byteLength(entry.value) : entry.value.length);
+  for (const [name, value] of Object.entries(entry.headers)) bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
+  return bytes;
+}
+
+/**
+ * The leading entries that fit in `maxBytes` (at least one). Kafka refuses a record batch larger
+ * than the broker's `message.max.bytes` (1 MiB by default) as a whole, and kafkajs then fails the
+ * entire produce request: without this cut, two large dead letters in one batch would be
+ * refused, retried and refused forever, and the records that did land would be sent again each time.
+ */
+export function withinBytes(entries: StoredEntry[], maxBytes: number): StoredEntry[] {
+  let total = 0;
+  for (let index = 0; index < entries.length; index++) {
+    total += entryBytes(entries[index]);
+    if (total > maxBytes && index > 0) {
+      return entries.slice(0, index);
+    }
+  }
+  return entries;
+}
+
 @Injectable()
 export class OutboxDrain implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxDrain.name);
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  private backingOff = false;
   /** Fails the connect or publish in flight (shutdown does, once its deadline passed). */
   private abandon: (() => void) | undefined;
   private lastPrune = 0;
@@ -59,7 +84,11 @@ export class OutboxDrain implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(OUTBOX_MODULE_OPTIONS) private readonly options: OutboxModuleOptions,
     private readonly outbox: Outbox,
   ) {
-    outbox.onStored(() => this.wake?.());
+    // New entries end an idle wait, not a backoff after a failure: otherwise a steady stream of
+    // callbacks would turn the backoff into a retry per callback.
+    outbox.onStored(() => {
+      if (!this.backingOff) this.wake?.();
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -160,6 +189,7 @@ export class OutboxDrain implements OnApplicationBootstrap, OnApplicationShutdow
   private async run(): Promise<void> {
     const batchSize = this.options.batchSize ?? OUTBOX_DEFAULTS.batchSize;
     const lingerMs = this.options.lingerMs ?? OUTBOX_DEFAULTS.lingerMs;
+    const maxBatchBytes = this.options.maxBatchBytes ?? OUTBOX_DEFAULTS.maxBatchBytes;
     const initialBackoff = this.options.retryInitialMs ?? OUTBOX_DEFAULTS.retryInitialMs;
     const maxBackoff = this.options.retryMaxMs ?? OUTBOX_DEFAULTS.retryMaxMs;
     let backoff = initialBackoff;
@@ -177,12 +207,12 @@ export class OutboxDrain implements OnApplicationBootstrap, OnApplicationShutdow
           this.lastError = error instanceof Error ? error.message : String(error);
           this.logger.error({ message: 'connecting to Kafka failed; will retry', retryInMs: backoff, error: this.lastError });
           await this.resetProducer();
-          await this.idle(backoff);
+          await this.backoff(backoff);
           backoff = Math.min(maxBackoff, backoff * 2);
           continue;
         }
       }
-      const entries = this.store.peek(batchSize);
+      const entries = withinBytes(this.store.peek(batchSize), maxBatchBytes);
       if (entries.length === 0) {
         await this.idle(PRUNE_INTERVAL_MS);
         continue;
@@ -203,7 +233,7 @@ export class OutboxDrain implements OnApplicationBootstrap, OnApplicationShutdow
           error: this.lastError,
         });
         await this.resetProducer();
-        await this.idle(backoff);
+        await this.backoff(backoff);
         backoff = Math.min(maxBackoff, backoff * 2);
         continue;
       }
@@ -268,6 +298,16 @@ export class OutboxDrain implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /** Waits `ms`, or less when new entries are stored or shutdown begins. */
+  /** Waits `ms` after a failure; only shutdown cuts it short. */
+  private async backoff(ms: number): Promise<void> {
+    this.backingOff = true;
+    try {
+      await this.idle(ms);
+    } finally {
+      this.backingOff = false;
+    }
+  }
+
   private async idle(ms: number): Promise<void> {
     if (!this.running) {
       return;

@@ -22,6 +22,11 @@ export interface OutboxModuleOptions {
   /** Records per publish call. @default 500 */
   batchSize?: number;
   /**
+   * Bytes (keys, values, headers) per publish call; a larger single record still goes alone.
+   * Keep it under the broker's `message.max.bytes`. @default 524288 (512 KiB)
+   */
+  maxBatchBytes?: number;
+  /**
    * After delivering a batch smaller than `batchSize`, wait this long before reading the next
    * one, so that records gather into fewer, larger produce requests (like Kafka's `linger.ms`):
    * less CPU for the relay and the broker per record, at this much added delivery latency.

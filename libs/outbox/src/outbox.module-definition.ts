@@ -17,6 +17,7 @@ export const OUTBOX_DEFAULTS = {
   maxAgeMs: 24 * 60 * 60 * 1000,
   dedupeWindowMs: 60 * 60 * 1000,
   batchSize: 500,
+  maxBatchBytes: 512 * 1024,
   lingerMs: 5,
   retryInitialMs: 200,
   retryMaxMs: 10_000,
