@@ -6,7 +6,9 @@
 # Node 24 and this libc, the same family as the runtime stage.
 FROM node:24-bookworm AS build
 WORKDIR /app
+# patches/ before npm ci: its postinstall applies them (kafkajs leader-change fix, patches/README.md).
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
