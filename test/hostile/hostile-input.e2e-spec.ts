@@ -171,7 +171,7 @@ describe(`hostile-input corpus (${cases.length} cases against one real relay and
     const deadline = Date.now() + 30_000;
     while (store.count() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(store.count()).toBe(0);
-    expect(relay.app.get(OutboxDrain).counts().lastError).toBeUndefined();
+    expect(relay.app.get(OutboxDrain).status().lastError).toBeUndefined();
   });
 
   it('left Object.prototype untouched: no key was polluted', () => {

@@ -6,6 +6,7 @@ import { OutboxModule } from '@app/outbox';
 import { DestroyRoomModule, MemberStateModule } from '@app/tencent-callbacks';
 import { RELAY_CONFIG, type RelayConfig } from './config/relay-config';
 import { RelayConfigModule } from './config/relay-config.module';
+import { refusedRecordDeadLetter } from './delivery/refused-record.dead-letter';
 import { HealthModule } from './health/health.module';
 import { RelayMetricsModule } from './metrics/relay-metrics.module';
 import { TencentExceptionFilter } from './webhook/tencent-exception.filter';
@@ -26,6 +27,9 @@ export class AppModule {
       clientId: config.kafka.clientId,
       sasl: config.kafka.sasl,
       ssl: config.kafka.ssl,
+      delivery: config.kafka.delivery,
+      transactionTimeoutMs: config.kafka.transactionTimeoutMs,
+      progressTopic: config.topics.progress,
       topics: [config.topics.memberState, config.topics.dlq].map((topic) => ({
         topic,
         numPartitions: config.kafka.topicPartitions,
@@ -44,6 +48,7 @@ export class AppModule {
             ...relay.outbox,
             shutdownDrainMs: relay.shutdownTimeoutMs,
             publisher,
+            deadLetterOf: refusedRecordDeadLetter(relay.topics.dlq, (topic) => publisher.maxRecordBytes(topic)),
           }),
         }),
         ObservabilityModule.forRoot({ defaultLabels: { service: 'relay' } }),

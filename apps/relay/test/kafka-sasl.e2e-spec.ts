@@ -89,11 +89,11 @@ describe('Kafka with SASL (real broker with a SASL listener)', () => {
     const relay = await relayWith({ KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_USERNAME: SASL_USER, KAFKA_SASL_PASSWORD: WRONG_PASSWORD });
     expect(await post(relay.url, LIVE, callback('sasl-wrong-password'), liveQuery())).toMatchObject({ status: 200, text: TENCENT_OK_BODY });
     const drain = relay.app.get(OutboxDrain);
-    const lastError = await waitUntil('a Kafka error', () => drain.counts().lastError);
+    const lastError = await waitUntil('a Kafka error', () => drain.status().lastError);
     expect(lastError).toMatch(/^Kafka rejected the SASL credentials \(mechanism scram-sha-256, user relay\): check KAFKA_SASL_USERNAME/);
     expect(lastError).toMatch(/SASL SCRAM SHA256 authentication failed/i);
     expect(drain.isBrokerConnected()).toBe(false);
-    expect(drain.counts().delivered).toBe(0);
+    expect(drain.status().delivered).toBe(0);
     expect(relay.app.get<OutboxStore>(OUTBOX_STORE).count()).toBe(1);
     const admin = new Kafka({ clientId: 'sasl-spec', brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
@@ -109,7 +109,7 @@ describe('Kafka with SASL (real broker with a SASL listener)', () => {
     const relay = await relayWith({});
     expect(await post(relay.url, LIVE, callback('sasl-none'), liveQuery())).toMatchObject({ status: 200, text: TENCENT_OK_BODY });
     const drain = relay.app.get(OutboxDrain);
-    const lastError = await waitUntil('a Kafka error', () => drain.counts().lastError);
+    const lastError = await waitUntil('a Kafka error', () => drain.status().lastError);
     expect(lastError).toMatch(/^Kafka closed the connection during the handshake: if the listener requires authentication set KAFKA_SASL_MECHANISM/);
     expect(drain.isBrokerConnected()).toBe(false);
     expect(relay.app.get<OutboxStore>(OUTBOX_STORE).count()).toBe(1);

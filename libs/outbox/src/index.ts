@@ -1,8 +1,10 @@
-export * from './outbox-options.interface';
-export * from './outbox-full.error';
-export * from './publish-timeout.error';
-export * from './outbox-store';
-export * from './outbox.module-definition';
-export * from './outbox.service';
-export * from './outbox-drain.service';
-export * from './outbox.module';
+export type { DeadLetterOf, OutboxModuleOptions, OutboxSyncLevel } from './outbox-options.interface';
+export { OutboxClosedError, OutboxFullError } from './outbox-full.error';
+export { PublishTimeoutError } from './publish-timeout.error';
+export { OUTBOX_FILE, OutboxStore, type OutboxEntry, type RefusedEntry, type StoredEntry } from './outbox-store';
+export { OUTBOX_DEFAULTS, OUTBOX_MODULE_OPTIONS, OUTBOX_STORE } from './outbox.module-definition';
+export { Outbox, type AppendResult } from './outbox.service';
+export { OutboxDrain, type OutboxStatus } from './outbox-drain.service';
+export type { RefusalOutcome } from './delivery/delivery-stats';
+export { SeenPruner } from './seen-pruner';
+export { OutboxModule } from './outbox.module';

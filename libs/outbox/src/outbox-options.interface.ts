@@ -1,4 +1,5 @@
 import type { RecordPublisher } from '@app/kafka';
+import type { OutboxEntry, StoredEntry } from './outbox-store';
 
 /**
  * How hard each group commit is pushed to disk.
@@ -7,6 +8,13 @@ import type { RecordPublisher } from '@app/kafka';
  * - `off`: no fsync at all (`synchronous=OFF`); still survives a killed process, for benchmarks.
  */
 export type OutboxSyncLevel = 'process' | 'power' | 'off';
+
+/**
+ * Turns a record Kafka refused for good into the dead letter that takes its place (on a topic that
+ * accepts it), or returns undefined when it cannot have one (it is itself a dead letter): it is
+ * then kept in the outbox's `undeliverable` table.
+ */
+export type DeadLetterOf = (entry: StoredEntry, reason: string) => OutboxEntry | undefined;
 
 export interface OutboxModuleOptions {
   /** Folder of the outbox database (`outbox.db`); created when missing. */
@@ -19,30 +27,30 @@ export interface OutboxModuleOptions {
   maxAgeMs?: number;
   /** An event id accepted within this window is answered OK and not stored again, in ms. @default 3600000 (1 h) */
   dedupeWindowMs?: number;
-  /** Records per publish call. @default 500 */
-  batchSize?: number;
   /**
-   * Bytes (keys, values, headers) per publish call; a larger single record still goes alone.
-   * Keep it under the broker's `message.max.bytes`. @default 524288 (512 KiB)
+   * Most records per publish (one Kafka transaction). A publish takes whatever waits, up to this
+   * and {@link batchMaxBytes}: batches grow with the load instead of being fixed. @default 10000
    */
-  maxBatchBytes?: number;
+  batchMaxRecords?: number;
+  /** Most bytes (keys, values, headers) per publish. @default 4194304 (4 MiB) */
+  batchMaxBytes?: number;
   /**
-   * After delivering a batch smaller than `batchSize`, wait this long before reading the next
-   * one, so that records gather into fewer, larger produce requests (like Kafka's `linger.ms`):
-   * less CPU for the relay and the broker per record, at this much added delivery latency.
-   * @default 5
+   * After a publish that took less than was waiting limits allow, wait this long before the next,
+   * so records gather into fewer, larger transactions (like Kafka's `linger.ms`). @default 5
    */
   lingerMs?: number;
   /** First and longest wait between failed publish attempts, in ms. @default 200 and 10000 */
   retryInitialMs?: number;
   retryMaxMs?: number;
   /**
-   * Longest wait for one connect or publish; past it the attempt counts as failed, the producer
-   * is reset and the batch is retried (it may then reach the topic twice). @default 30000
+   * Longest wait for one connect or publish; past it the attempt counts as failed, the publisher
+   * starts over as the same writer and the batch is retried. @default 30000
    */
   publishTimeoutMs?: number;
   /** How long shutdown keeps draining before it leaves the rest for the next start, in ms. @default 10000 */
   shutdownDrainMs?: number;
   /** Where drained records go. */
   publisher: RecordPublisher;
+  /** Dead letters for records Kafka refuses for good. @default none: such records go to `undeliverable` */
+  deadLetterOf?: DeadLetterOf;
 }

@@ -1,5 +1,5 @@
-import { Logger } from '@nestjs/common';
 import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OutboxSyncLevel } from './outbox-options.interface';
@@ -15,14 +15,17 @@ export interface OutboxEntry {
 }
 
 /** A stored, undelivered record. */
-export interface StoredEntry {
+export interface StoredEntry extends OutboxEntry {
   seq: number;
-  eventId: string;
-  topic: string;
-  key: string;
-  value: string | Buffer;
-  headers: Record<string, string>;
   acceptedAt: number;
+}
+
+/** A record taken out of delivery for good, and what replaces it (a dead letter), if anything. */
+export interface RefusedEntry {
+  entry: StoredEntry;
+  reason: string;
+  /** Queued for delivery in its place; without one, the entry is kept in the `undeliverable` table. */
+  deadLetter?: OutboxEntry;
 }
 
 interface Row {
@@ -37,36 +40,51 @@ interface Row {
 
 const SYNCHRONOUS: Record<OutboxSyncLevel, string> = { process: 'NORMAL', power: 'FULL', off: 'OFF' };
 
+/** The outbox database's file name inside the data folder. */
+export const OUTBOX_FILE = 'outbox.db';
+
 /**
- * The outbox on disk: SQLite in WAL mode through better-sqlite3. `outbox` holds undelivered
- * records in acceptance order (`seq`); `seen` remembers accepted event ids for deduplication.
+ * The outbox on disk: SQLite in WAL mode through better-sqlite3.
+ * - `outbox`: undelivered records in acceptance order (`seq`, never reused: the writer's committed
+ *   progress on Kafka is a `seq`, so a `seq` must never name two records).
+ * - `seen`: accepted event ids, for deduplication within the window.
+ * - `undeliverable`: records Kafka refused for good that could not be dead-lettered either.
+ * - `meta`: this outbox's writer id (its Kafka transactional id) and the highest `seq` delivered.
  */
 export class OutboxStore {
   private readonly db: Database.Database;
   private readonly insertSeen: Database.Statement<[string, number]>;
-  private readonly insertEntry: Database.Statement<[string, string, string, string | Buffer, string, number]>;
+  private readonly insertEntry: Database.Statement<[number, string, string, string, string | Buffer, string, number]>;
   private readonly selectBatch: Database.Statement<[number], Row>;
   private readonly deleteUpTo: Database.Statement<[number]>;
+  private readonly deleteOne: Database.Statement<[number]>;
+  private readonly insertUndeliverable: Database.Statement<[number, string, string, string, string | Buffer, string, number, string, number]>;
   private readonly countEntries: Database.Statement<[], { n: number }>;
+  private readonly countUndeliverable: Database.Statement<[], { n: number }>;
   private readonly selectOldest: Database.Statement<[], { accepted_at: number }>;
-  private readonly pruneSeenBefore: Database.Statement<[number]>;
+  private readonly pruneSeenChunk: Database.Statement<[number, number]>;
+  private readonly writeMeta: Database.Statement<[string, string]>;
+  private readonly selectMeta: Database.Statement<[string], { value: string }>;
   private readonly checkpointer: WalCheckpointer;
-  private readonly logger = new Logger(OutboxStore.name);
   private readonly appendAll: (batches: readonly (readonly OutboxEntry[])[], now: number) => number[][];
+  private readonly removeUpTo: (seq: number) => number;
+  private readonly moveOutAll: (refused: readonly RefusedEntry[], now: number) => void;
+  private nextSeq: number;
+  /** Highest `seq` removed as delivered (kept in `meta`, so `seq`s stay unique after the outbox empties). */
+  private deliveredUpTo: number;
+  /** This outbox's stable name as a Kafka writer (created with the database). */
+  readonly writerId: string;
 
   constructor(dataDir: string, sync: OutboxSyncLevel) {
     mkdirSync(dataDir, { recursive: true });
-    const file = join(dataDir, 'outbox.db');
+    const file = join(dataDir, OUTBOX_FILE);
     this.db = new Database(file);
     // exec, not pragma(): pragma() leaves a Statement for the GC, and better-sqlite3 12 on
     // Node 24 can abort the process when the GC finalizes one (RemoveEnvironmentCleanupHook).
     this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${SYNCHRONOUS[sync]}; PRAGMA wal_autocheckpoint = 0;`);
-    this.checkpointer = new WalCheckpointer(file, SYNCHRONOUS[sync], (error) =>
-      this.logger.warn({ message: 'outbox checkpoint failed; will retry', error }),
-    );
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS outbox (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        seq INTEGER PRIMARY KEY,
         event_id TEXT NOT NULL,
         topic TEXT NOT NULL,
         key TEXT NOT NULL,
@@ -79,16 +97,49 @@ export class OutboxStore {
         accepted_at INTEGER NOT NULL
       ) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS seen_accepted_at ON seen (accepted_at);
+      CREATE TABLE IF NOT EXISTS undeliverable (
+        seq INTEGER PRIMARY KEY,
+        event_id TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        headers TEXT NOT NULL,
+        accepted_at INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        refused_at INTEGER NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS meta (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) WITHOUT ROWID;
     `);
+    this.writeMeta = this.db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
+    this.selectMeta = this.db.prepare('SELECT value FROM meta WHERE name = ?');
+    this.db.prepare("INSERT OR IGNORE INTO meta (name, value) VALUES ('writer_id', ?)").run(randomUUID());
+    this.writerId = this.selectMeta.get('writer_id')!.value;
+    this.deliveredUpTo = Number(this.selectMeta.get('delivered_up_to')?.value ?? 0);
+    this.nextSeq =
+      1 +
+      Math.max(
+        this.deliveredUpTo,
+        this.db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM outbox').get()!.seq ?? 0,
+        this.db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM undeliverable').get()!.seq ?? 0,
+      );
+    this.checkpointer = new WalCheckpointer(file, SYNCHRONOUS[sync], () => this.enableAutoCheckpoint());
+
     this.insertSeen = this.db.prepare('INSERT OR IGNORE INTO seen (event_id, accepted_at) VALUES (?, ?)');
-    this.insertEntry = this.db.prepare(
-      'INSERT INTO outbox (event_id, topic, key, value, headers, accepted_at) VALUES (?, ?, ?, ?, ?, ?)',
-    );
+    this.insertEntry = this.db.prepare('INSERT INTO outbox (seq, event_id, topic, key, value, headers, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.selectBatch = this.db.prepare('SELECT * FROM outbox ORDER BY seq LIMIT ?');
     this.deleteUpTo = this.db.prepare('DELETE FROM outbox WHERE seq <= ?');
+    this.deleteOne = this.db.prepare('DELETE FROM outbox WHERE seq = ?');
+    this.insertUndeliverable = this.db.prepare(
+      'INSERT OR REPLACE INTO undeliverable (seq, event_id, topic, key, value, headers, accepted_at, reason, refused_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     this.countEntries = this.db.prepare('SELECT count(*) AS n FROM outbox');
+    this.countUndeliverable = this.db.prepare('SELECT count(*) AS n FROM undeliverable');
     this.selectOldest = this.db.prepare('SELECT accepted_at FROM outbox ORDER BY seq LIMIT 1');
-    this.pruneSeenBefore = this.db.prepare('DELETE FROM seen WHERE accepted_at < ?');
+    this.pruneSeenChunk = this.db.prepare('DELETE FROM seen WHERE event_id IN (SELECT event_id FROM seen WHERE accepted_at < ? ORDER BY accepted_at LIMIT ?)');
+
     this.appendAll = this.db.transaction((batches: readonly (readonly OutboxEntry[])[], now: number) =>
       batches.map((entries) => {
         const duplicates: number[] = [];
@@ -97,11 +148,29 @@ export class OutboxStore {
             duplicates.push(index);
             return;
           }
-          this.insertEntry.run(entry.eventId, entry.topic, entry.key, entry.value, JSON.stringify(entry.headers), now);
+          this.insertEntry.run(this.nextSeq++, entry.eventId, entry.topic, entry.key, entry.value, JSON.stringify(entry.headers), now);
         });
         return duplicates;
       }),
     );
+    this.removeUpTo = this.db.transaction((seq: number) => {
+      const removed = this.deleteUpTo.run(seq).changes;
+      if (seq > this.deliveredUpTo) {
+        this.writeMeta.run('delivered_up_to', String(seq));
+        this.deliveredUpTo = seq;
+      }
+      return removed;
+    });
+    this.moveOutAll = this.db.transaction((refused: readonly RefusedEntry[], now: number) => {
+      for (const { entry, reason, deadLetter } of refused) {
+        this.deleteOne.run(entry.seq);
+        if (deadLetter !== undefined) {
+          this.insertEntry.run(this.nextSeq++, deadLetter.eventId, deadLetter.topic, deadLetter.key, deadLetter.value, JSON.stringify(deadLetter.headers), now);
+        } else {
+          this.insertUndeliverable.run(entry.seq, entry.eventId, entry.topic, entry.key, entry.value, JSON.stringify(entry.headers), entry.acceptedAt, reason, now);
+        }
+      }
+    });
   }
 
   /**
@@ -125,13 +194,23 @@ export class OutboxStore {
     }));
   }
 
-  /** Removes every entry up to and including `seq`: they are delivered. */
+  /** Removes every entry up to and including `seq` (they are delivered) and remembers `seq`; returns how many were removed. */
   remove(seq: number): number {
-    return this.deleteUpTo.run(seq).changes;
+    return this.removeUpTo(seq);
+  }
+
+  /** Takes refused entries out of delivery, queueing their dead letters in one transaction. */
+  moveOut(refused: readonly RefusedEntry[], now = Date.now()): void {
+    this.moveOutAll(refused, now);
   }
 
   count(): number {
     return this.countEntries.get()!.n;
+  }
+
+  /** Entries kept in the `undeliverable` table. */
+  undeliverableCount(): number {
+    return this.countUndeliverable.get()!.n;
   }
 
   /** Acceptance time (ms) of the oldest undelivered entry, or undefined when empty. */
@@ -139,9 +218,9 @@ export class OutboxStore {
     return this.selectOldest.get()?.accepted_at;
   }
 
-  /** Forgets event ids accepted before `before` (ms): the deduplication window has passed. */
-  pruneSeen(before: number): number {
-    return this.pruneSeenBefore.run(before).changes;
+  /** Forgets up to `limit` event ids accepted before `before` (ms), oldest first; returns how many. */
+  pruneSeen(before: number, limit: number): number {
+    return this.pruneSeenChunk.run(before, limit).changes;
   }
 
   /** False once {@link close} ran. */
@@ -155,5 +234,10 @@ export class OutboxStore {
       await this.checkpointer.stop();
       this.db.close();
     }
+  }
+
+  /** Lets the connection that serves appends checkpoint on its own (when the checkpoint worker keeps failing). */
+  private enableAutoCheckpoint(): void {
+    if (this.db.open) this.db.exec('PRAGMA wal_autocheckpoint = 1000;');
   }
 }

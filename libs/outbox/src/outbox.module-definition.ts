@@ -16,11 +16,11 @@ export const OUTBOX_DEFAULTS = {
   maxRecords: 1_000_000,
   maxAgeMs: 24 * 60 * 60 * 1000,
   dedupeWindowMs: 60 * 60 * 1000,
-  batchSize: 500,
-  maxBatchBytes: 512 * 1024,
+  batchMaxRecords: 10_000,
+  batchMaxBytes: 4 * 1024 * 1024,
   lingerMs: 5,
   retryInitialMs: 200,
   retryMaxMs: 10_000,
   publishTimeoutMs: 30_000,
   shutdownDrainMs: 10_000,
-} as const;
+} as const satisfies Partial<OutboxModuleOptions>;

@@ -4,8 +4,12 @@ import { OutboxStore } from './outbox-store';
 import { OUTBOX_DEFAULTS, OUTBOX_MODULE_OPTIONS, OUTBOX_STORE, OutboxConfigurableModule } from './outbox.module-definition';
 import { OutboxDrain } from './outbox-drain.service';
 import { Outbox } from './outbox.service';
+import { SeenPruner } from './seen-pruner';
 
-/** The durable local outbox: {@link Outbox} to append, {@link OutboxDrain} delivering to the publisher. */
+/**
+ * The durable local outbox: {@link Outbox} to append, {@link OutboxDrain} delivering to the
+ * publisher, {@link SeenPruner} forgetting event ids past the deduplication window.
+ */
 @Module({
   providers: [
     {
@@ -15,6 +19,7 @@ import { Outbox } from './outbox.service';
     },
     Outbox,
     OutboxDrain,
+    SeenPruner,
   ],
   exports: [Outbox, OutboxDrain],
 })

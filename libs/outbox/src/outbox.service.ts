@@ -101,6 +101,12 @@ export class Outbox {
     this.oldestAt = null;
   }
 
+  /** Called by the drain after moving `removed` refused entries out of delivery and queueing `queued` dead letters for them. */
+  markMovedOut(removed: number, queued: number): void {
+    this.depth = Math.max(0, this.depth - removed + queued);
+    this.oldestAt = null;
+  }
+
   /** Registers a callback run after each group commit that stored something. */
   onStored(listener: () => void): void {
     this.listeners.push(listener);

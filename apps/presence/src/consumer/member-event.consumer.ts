@@ -56,6 +56,7 @@ export class MemberEventConsumer implements OnApplicationBootstrap, OnApplicatio
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topic: this.config.topic, fromBeginning: true });
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => this.skipFiltered(consumer, payload));
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.applyBatch(consumer, payload) });
     this.logger.log({ message: 'consuming member events', topic: this.config.topic, groupId: this.config.groupId });
   }
@@ -98,8 +99,12 @@ export class MemberEventConsumer implements OnApplicationBootstrap, OnApplicatio
 
   private async applyBatch(consumer: Consumer, { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     let last: string | undefined;
+    let complete = true;
     for (const message of batch.messages) {
-      if (!isRunning() || isStale()) break;
+      if (!isRunning() || isStale()) {
+        complete = false;
+        break;
+      }
       const decoded = decodeMemberEvent(message);
       if (decoded.ok) {
         this.stats.count(this.roster.apply(decoded.event));
@@ -117,10 +122,25 @@ export class MemberEventConsumer implements OnApplicationBootstrap, OnApplicatio
       last = message.offset;
     }
     if (last === undefined) return;
-    const next = (BigInt(last) + 1n).toString();
-    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
-    this.stats.advance(batch.partition, BigInt(next));
-    this.logRebuilt();
+    // A fully applied batch is committed past its last offset, which counts the transaction
+    // markers that follow the records (the relay publishes in Kafka transactions).
+    await this.commit(consumer, batch.partition, complete ? batch.lastOffset() : last);
     await heartbeat();
+  }
+
+  /**
+   * A fetch that holds only transaction markers (or aborted records) never reaches `eachBatch`:
+   * kafkajs reports it as a batch event, and it is committed here, so the group's lag and the
+   * rebuild's progress reach the end of the partition.
+   */
+  private async skipFiltered(consumer: Consumer, { partition, lastOffset, batchSize }: { partition: number; lastOffset: string; batchSize: number }): Promise<void> {
+    if (batchSize === 0 && lastOffset !== undefined) await this.commit(consumer, partition, lastOffset);
+  }
+
+  private async commit(consumer: Consumer, partition: number, lastOffset: string): Promise<void> {
+    const next = BigInt(lastOffset) + 1n;
+    await consumer.commitOffsets([{ topic: this.config.topic, partition, offset: next.toString() }]);
+    this.stats.advance(partition, next);
+    this.logRebuilt();
   }
 }

@@ -1,4 +1,5 @@
 import type { LogLevel } from '@nestjs/common';
+import type { DeliveryGuarantee } from '@app/kafka';
 import type { OutboxSyncLevel } from '@app/outbox';
 import type { SASLOptions } from 'kafkajs';
 import { readFileSync } from 'node:fs';
@@ -18,8 +19,10 @@ export interface RelayConfig {
     ssl: boolean | ConnectionOptions;
     topicPartitions: number;
     topicReplicationFactor: number;
+    delivery: DeliveryGuarantee;
+    transactionTimeoutMs: number;
   };
-  topics: { memberState: string; dlq: string };
+  topics: { memberState: string; dlq: string; progress: string };
   tencent: {
     sdkAppIds: ReadonlySet<string>;
     /** Live/Chat callback token by SdkAppId; an app absent here uses `defaultCallbackToken`. */
@@ -44,7 +47,8 @@ export interface RelayConfig {
     sync: OutboxSyncLevel;
     maxRecords: number;
     maxAgeMs: number;
-    batchSize: number;
+    batchMaxRecords: number;
+    batchMaxBytes: number;
     dedupeWindowMs: number;
     publishTimeoutMs: number;
   };
@@ -66,6 +70,7 @@ export class ConfigError extends Error {
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 const SYNC_LEVELS: readonly OutboxSyncLevel[] = ['process', 'power', 'off'];
+const DELIVERY_GUARANTEES: readonly DeliveryGuarantee[] = ['exactly-once', 'at-least-once'];
 
 type RelayEnvReader = EnvReader<ConfigVariableName>;
 
@@ -141,6 +146,15 @@ function readSsl(reader: RelayEnvReader): boolean | ConnectionOptions {
   return { rejectUnauthorized, ...(ca !== undefined && { ca }), ...(cert !== undefined && { cert, key }) };
 }
 
+function readTopics(reader: RelayEnvReader): RelayConfig['topics'] {
+  const topics = { memberState: readTopicName(reader, 'MEMBER_STATE_TOPIC'), dlq: readTopicName(reader, 'DLQ_TOPIC'), progress: readTopicName(reader, 'PROGRESS_TOPIC') };
+  if (topics.dlq === topics.memberState) throw new ConfigError('DLQ_TOPIC', `must differ from MEMBER_STATE_TOPIC (${topics.memberState})`);
+  if (topics.progress === topics.memberState || topics.progress === topics.dlq) {
+    throw new ConfigError('PROGRESS_TOPIC', 'must differ from MEMBER_STATE_TOPIC and DLQ_TOPIC');
+  }
+  return topics;
+}
+
 /** Reads and validates the configuration; throws {@link ConfigError} naming the first bad variable. */
 export function loadRelayConfig(env: Env = process.env): RelayConfig {
   const reader: RelayEnvReader = new EnvReader(env, CONFIG_VARIABLES, (variable: ConfigVariableName, problem) => new ConfigError(variable, problem));
@@ -154,8 +168,10 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
       ssl: readSsl(reader),
       topicPartitions: reader.integer('KAFKA_TOPIC_PARTITIONS', 1, 10_000),
       topicReplicationFactor: reader.integer('KAFKA_TOPIC_REPLICATION_FACTOR', 1, 32),
+      delivery: reader.oneOf('KAFKA_DELIVERY', DELIVERY_GUARANTEES),
+      transactionTimeoutMs: reader.integer('KAFKA_TRANSACTION_TIMEOUT_MS', 1000, 900_000),
     },
-    topics: { memberState: readTopicName(reader, 'MEMBER_STATE_TOPIC'), dlq: readTopicName(reader, 'DLQ_TOPIC') },
+    topics: readTopics(reader),
     tencent: {
       sdkAppIds: readAppIds(reader),
       callbackTokens: readSecretsByApp(reader, 'TENCENT_CALLBACK_TOKENS'),
@@ -178,7 +194,8 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
       sync: reader.oneOf('OUTBOX_SYNC', SYNC_LEVELS),
       maxRecords: reader.integer('OUTBOX_MAX_RECORDS', 1),
       maxAgeMs: reader.integer('OUTBOX_MAX_AGE_MS', 1000),
-      batchSize: reader.integer('OUTBOX_BATCH_SIZE', 1, 100_000),
+      batchMaxRecords: reader.integer('OUTBOX_BATCH_MAX_RECORDS', 1, 100_000),
+      batchMaxBytes: reader.integer('OUTBOX_BATCH_MAX_BYTES', 64 * 1024, 64 * 1024 * 1024),
       dedupeWindowMs: reader.integer('DEDUPE_WINDOW_MS', 0),
       publishTimeoutMs: reader.integer('OUTBOX_PUBLISH_TIMEOUT_MS', 100),
     },

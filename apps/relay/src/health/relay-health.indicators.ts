@@ -36,14 +36,24 @@ export class RelayHealthIndicators implements BeforeApplicationShutdown {
 
   async outboxStatus(): Promise<HealthIndicatorResult<'outbox'>> {
     const session = this.health.check('outbox');
+    const status = this.drain.status();
     const details = {
-      depth: this.outbox.getDepth(),
+      depth: status.depth,
       maxRecords: this.config.outbox.maxRecords,
-      oldestAgeMs: this.outbox.oldestAgeMs(),
+      oldestAgeMs: status.oldestAgeMs,
       maxAgeMs: this.config.outbox.maxAgeMs,
+      delivering: status.delivering,
+      deadLettered: status.deadLettered,
+      undeliverable: status.undeliverable,
     };
     if (this.shuttingDown) {
       return session.down({ ...details, reason: 'shutting down' });
+    }
+    if (status.stoppedReason !== undefined) {
+      return session.down({ ...details, reason: `delivery stopped: ${status.stoppedReason}` });
+    }
+    if (!status.delivering) {
+      return session.down({ ...details, reason: `delivery is restarting after a failure: ${status.lastError ?? 'unknown error'}` });
     }
     if (this.outbox.isFull()) {
       return session.down({ ...details, reason: 'outbox is over its bound; callbacks are answered 503' });
@@ -62,7 +72,7 @@ export class RelayHealthIndicators implements BeforeApplicationShutdown {
     if (details.connected) {
       return session.up(details);
     }
-    const { lastError } = this.drain.counts();
+    const { lastError } = this.drain.status();
     return session.degraded({ ...details, lastError, note: 'events wait in the outbox until Kafka is back' });
   }
 }

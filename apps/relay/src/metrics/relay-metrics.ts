@@ -20,6 +20,7 @@ export class RelayMetrics implements OnModuleInit {
   private readonly deadLetters: Counter<'command'>;
   private readonly published: Counter<'topic'>;
   private readonly publishLatency: Histogram;
+  private readonly refusedByKafka: Counter<'topic' | 'reason' | 'outcome'>;
 
   constructor(
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
@@ -59,6 +60,12 @@ export class RelayMetrics implements OnModuleInit {
       labelNames: ['topic'],
       registers,
     });
+    this.refusedByKafka = new Counter({
+      name: 'relay_records_refused_by_kafka_total',
+      help: 'Records Kafka refused for good (too large, not authorized...), by topic, Kafka error and where they went (dead_letter or undeliverable table).',
+      labelNames: ['topic', 'reason', 'outcome'],
+      registers,
+    });
     this.publishLatency = new Histogram({
       name: 'relay_publish_latency_seconds',
       help: 'Time from accepting a callback (outbox append) to the broker acknowledging its record.',
@@ -74,6 +81,12 @@ export class RelayMetrics implements OnModuleInit {
     this.signatureFailures.inc({ command: 'Live.CallbackAfterMemberStateChanged' }, 0);
     this.stats.onRecord((outcome) => this.countOutcome(outcome));
     this.drain.onDelivered((entries, ackedAt) => this.countDelivered(entries, ackedAt));
+    this.drain.onRefused(({ entries, reason, deadLettered }) => {
+      // Labels from closed sets only: the relay's own topics and Kafka's error names.
+      const topic = entries[0].topic;
+      if (deadLettered > 0) this.refusedByKafka.inc({ topic, reason, outcome: 'dead_letter' }, deadLettered);
+      if (entries.length > deadLettered) this.refusedByKafka.inc({ topic, reason, outcome: 'undeliverable' }, entries.length - deadLettered);
+    });
     this.registerOutboxGauges();
   }
 
@@ -141,7 +154,23 @@ export class RelayMetrics implements OnModuleInit {
     });
     mirroredCounter(registers, 'relay_duplicates_dropped_total', 'Events dropped because their event id was accepted within DEDUPE_WINDOW_MS.', () => outbox.counts().duplicates);
     mirroredCounter(registers, 'relay_outbox_refused_total', 'Appends refused because the outbox was over its bound.', () => outbox.counts().refused);
-    mirroredCounter(registers, 'relay_publish_failures_total', 'Produce requests to Kafka that failed and were retried.', () => drain.counts().publishFailures);
+    mirroredCounter(registers, 'relay_publish_failures_total', 'Connects and delivery batches to Kafka that failed and were retried.', () => drain.status().publishFailures);
+    new Gauge({
+      name: 'relay_outbox_undeliverable_records',
+      help: 'Records kept in the outbox\'s undeliverable table: refused by Kafka for good, dead letter refused too.',
+      registers,
+      collect() {
+        this.set(drain.status().undeliverable);
+      },
+    });
+    new Gauge({
+      name: 'relay_delivery_running',
+      help: '1 while the outbox delivery loop runs (0 while it restarts after a failure, or after it stopped for good).',
+      registers,
+      collect() {
+        this.set(drain.isDelivering() ? 1 : 0);
+      },
+    });
   }
 }
 

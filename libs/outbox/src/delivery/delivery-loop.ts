@@ -1,0 +1,99 @@
+import { Logger } from '@nestjs/common';
+import { RecordsRefusedError, WriterFencedError, type RecordPublisher } from '@app/kafka';
+import type { OutboxStore } from '../outbox-store';
+import type { Outbox } from '../outbox.service';
+import { Backoff } from './backoff';
+import type { BatchSource } from './batch-source';
+import type { BoundedCall } from './bounded-call';
+import { clip, type DeliveryStats } from './delivery-stats';
+import type { RefusalHandler } from './refusal-handler';
+import type { WakeSignal } from './wake-signal';
+
+/** Timing of the loop (see {@link OutboxModuleOptions}). */
+export interface LoopTiming {
+  lingerMs: number;
+  idleMs: number;
+  retryInitialMs: number;
+  retryMaxMs: number;
+}
+
+/**
+ * Delivers the outbox in acceptance order, for as long as `running()` says: take what waits,
+ * publish it with its last `seq` as the writer's position, remove it once Kafka has it. Every
+ * (re)connect asks the publisher what the writer last committed, so a batch whose commit went
+ * through unseen (a crash, a timeout) is removed instead of sent again. Throws only what must stop
+ * delivery: the writer fenced by another process, or a broken store.
+ */
+export class DeliveryLoop {
+  private readonly logger = new Logger('OutboxDrain');
+
+  constructor(
+    private readonly store: OutboxStore,
+    private readonly outbox: Outbox,
+    private readonly publisher: RecordPublisher,
+    private readonly batches: BatchSource,
+    private readonly refusals: RefusalHandler,
+    private readonly call: BoundedCall,
+    private readonly wake: WakeSignal,
+    private readonly stats: DeliveryStats,
+    private readonly timing: LoopTiming,
+  ) {}
+
+  async run(running: () => boolean): Promise<void> {
+    const backoff = new Backoff(this.timing.retryInitialMs, this.timing.retryMaxMs);
+    let connected = false;
+    while (running()) {
+      if (!connected) {
+        try {
+          this.settle(await this.call.run(this.publisher.connect(this.store.writerId), 'connect'));
+          connected = true;
+        } catch (error) {
+          if (error instanceof WriterFencedError) throw error;
+          await this.failed(error, 'connecting to Kafka failed; will retry', backoff);
+          continue;
+        }
+      }
+      const batch = this.batches.next();
+      if (batch.length === 0) {
+        await this.wake.idle(this.timing.idleMs);
+        // Woken by the first new record: let the ones right behind it join its transaction.
+        if (running()) await this.wake.idle(this.timing.lingerMs);
+        continue;
+      }
+      const position = batch[batch.length - 1].seq;
+      try {
+        await this.call.run(this.publisher.publish(batch, position), 'publish');
+      } catch (error) {
+        connected = false;
+        if (error instanceof WriterFencedError) throw error;
+        if (error instanceof RecordsRefusedError) {
+          this.refusals.handle(batch, error);
+          continue;
+        }
+        await this.failed(error, 'publishing to Kafka failed; will retry', backoff, { records: batch.length, firstEventId: batch[0].eventId, firstRoomId: clip(batch[0].key) });
+        continue;
+      }
+      if (!this.store.isOpen()) return; // shutdown gave up on this publish; the next start finds it committed
+      if (backoff.failing) this.logger.log({ message: 'publishing to Kafka recovered', pending: this.store.count() });
+      backoff.reset();
+      this.outbox.markDelivered(this.store.remove(position));
+      this.stats.recordDelivered(batch, Date.now());
+    }
+  }
+
+  /** Removes what the writer's last committed position says is already on Kafka. */
+  private settle(position: number | undefined): void {
+    if (position === undefined) return;
+    const committed = this.batches.upTo(position);
+    if (committed.length === 0) return;
+    this.outbox.markDelivered(this.store.remove(position));
+    this.stats.recordDelivered(committed, Date.now());
+    this.logger.log({ message: 'records an earlier attempt committed to Kafka removed from the outbox', records: committed.length, position });
+  }
+
+  private async failed(error: unknown, message: string, backoff: Backoff, context: Record<string, unknown> = {}): Promise<void> {
+    const wait = backoff.next();
+    this.logger.error({ message, retryInMs: wait, ...context, error: this.stats.failed(error) });
+    await this.wake.backoff(wait);
+  }
+}
