@@ -25,7 +25,8 @@ type SendMessages = (options: object) => (request: object) => Promise<unknown[]>
 function loadSendMessages(source: string): SendMessages {
   const module = { exports: {} as unknown };
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- evaluating kafkajs's own source, read from node_modules
-  new Function('module', 'exports', 'require', source)(module, module.exports, kafkajsRequire);
+  const evaluate = new Function('module', 'exports', 'require', source) as (m: typeof module, e: unknown, r: NodeJS.Require) => void;
+  evaluate(module, module.exports, kafkajsRequire);
   return module.exports as SendMessages;
 }
 

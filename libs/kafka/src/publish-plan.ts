@@ -50,7 +50,7 @@ export function planPublish(records: readonly PublishRecord[], catalog: TopicCat
     }
     const partition = catalog.partitionOf(record.topic, record.key);
     let partitions = chunks.get(record.topic);
-    if (partitions === undefined) chunks.set(record.topic, (partitions = new Map()));
+    if (partitions === undefined) chunks.set(record.topic, (partitions = new Map<number, { messages: Message[]; indexes: number[]; bytes: number }[]>()));
     let list = partitions.get(partition);
     if (list === undefined) partitions.set(partition, (list = []));
     const chunkLimit = Math.min(maxBatchBytes, limit);

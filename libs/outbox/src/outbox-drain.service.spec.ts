@@ -1,187 +1,248 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PublishRecord, RecordPublisher } from '@app/kafka';
 import { OutboxDrain } from './outbox-drain.service';
 import type { OutboxModuleOptions } from './outbox-options.interface';
 import { OutboxStore, type OutboxEntry } from './outbox-store';
 import { Outbox } from './outbox.service';
-
-/** A publisher that records what it got and fails, hangs or succeeds as told. */
-class FakePublisher implements RecordPublisher {
-  readonly published: string[] = [];
-  /** Records per publish call, failed calls included. */
-  readonly calls: number[] = [];
-  connected = false;
-  closes = 0;
-  /** What the next publish calls do, in turn; afterwards they succeed. */
-  script: ('fail' | 'hang')[] = [];
-  connectFailures = 0;
-
-  connect(): Promise<void> {
-    if (this.connectFailures > 0) {
-      this.connectFailures -= 1;
-      return Promise.reject(new Error('broker unreachable'));
-    }
-    this.connected = true;
-    return Promise.resolve();
-  }
-
-  publish(records: readonly PublishRecord[]): Promise<void> {
-    this.calls.push(records.length);
-    const next = this.script.shift();
-    if (next === 'fail') {
-      this.connected = false;
-      return Promise.reject(new Error('connection refused'));
-    }
-    if (next === 'hang') {
-      return new Promise(() => undefined);
-    }
-    this.connected = true;
-    this.published.push(...records.map((record) => String(record.value)));
-    return Promise.resolve();
-  }
-
-  isConnected(): boolean {
-    return this.connected;
-  }
-
-  close(): Promise<void> {
-    this.closes += 1;
-    this.connected = false;
-    return Promise.resolve();
-  }
-}
+import { FakeRecordPublisher } from './testing/fake-record-publisher';
 
 function entries(...ids: string[]): OutboxEntry[] {
   return ids.map((id) => ({ eventId: id, topic: 'members', key: 'room-1', value: id, headers: {} }));
 }
 
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
+/** Advances the fake clock in small steps (running timers, immediates and promise jobs) until `condition` holds. */
+async function until(condition: () => boolean, maxMs = 60_000): Promise<void> {
+  for (let elapsed = 0; !condition(); elapsed += 5) {
+    if (elapsed > maxMs) throw new Error(`condition not met within ${maxMs} ms of fake time`);
+    await jest.advanceTimersByTimeAsync(5);
   }
 }
 
-describe('OutboxDrain (real SQLite file, fake publisher)', () => {
+describe('OutboxDrain (real SQLite file, fake publisher, fake timers)', () => {
   let dir: string;
-  let publisher: FakePublisher;
+  let publisher: FakeRecordPublisher;
   let store: OutboxStore;
   let outbox: Outbox;
   let drain: OutboxDrain;
 
   function open(options: Partial<OutboxModuleOptions> = {}): void {
-    const full: OutboxModuleOptions = { dataDir: dir, publisher, retryInitialMs: 5, retryMaxMs: 20, shutdownDrainMs: 300, ...options };
+    const full: OutboxModuleOptions = { dataDir: dir, publisher, retryInitialMs: 100, retryMaxMs: 400, shutdownDrainMs: 300, lingerMs: 0, ...options };
     store = new OutboxStore(dir, 'process');
     outbox = new Outbox(store, full);
     drain = new OutboxDrain(store, full, outbox);
   }
 
+  async function append(...ids: string[]): Promise<void> {
+    const appended = outbox.append(entries(...ids));
+    await jest.advanceTimersByTimeAsync(0);
+    await appended;
+  }
+
   beforeEach(() => {
+    jest.useFakeTimers();
     dir = mkdtempSync(join(tmpdir(), 'outbox-drain-'));
-    publisher = new FakePublisher();
+    publisher = new FakeRecordPublisher();
   });
 
   afterEach(async () => {
-    await drain.onApplicationShutdown();
+    const stopped = drain.onApplicationShutdown();
+    await jest.runAllTimersAsync();
+    await stopped;
+    jest.useRealTimers();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('delivers in acceptance order, removes only what was acknowledged, and reports it in status()', async () => {
-    open({ batchSize: 2 });
+  it('delivers in acceptance order as the outbox writer, with each batch\'s last seq as the position, and removes only what was acknowledged', async () => {
+    open({ batchMaxRecords: 2 });
+    await append('a', 'b', 'c');
+    await append('d');
     drain.start();
-    await outbox.append(entries('a', 'b', 'c'));
-    await outbox.append(entries('d'));
-    await until(() => publisher.published.length === 4);
     await until(() => store.count() === 0);
     expect(publisher.published).toEqual(['a', 'b', 'c', 'd']);
-    expect(drain.status()).toMatchObject({ depth: 0, oldestAgeMs: 0, brokerConnected: true, full: false, stored: 4, delivered: 4, publishFailures: 0 });
+    expect(publisher.calls).toEqual([2, 2]);
+    expect(publisher.positions).toEqual([2, 4]);
+    expect(publisher.connects).toEqual([store.writerId]);
+    expect(drain.status()).toMatchObject({ depth: 0, oldestAgeMs: 0, brokerConnected: true, delivering: true, full: false, stored: 4, delivered: 4, batches: 2, publishFailures: 0 });
   });
 
-  it('retries with backoff while the broker fails, resetting the producer, keeps the records meanwhile, and delivers them once it is back', async () => {
+  it('takes whatever waits into one batch, up to its byte limit: batches grow with the load', async () => {
+    open({ batchMaxBytes: 30 });
+    await append('a1', 'a2', 'a3', 'a4', 'a5');
+    drain.start();
+    await until(() => store.count() === 0);
+    // key "room-1" (6) + value (2) = 8 bytes each: three fit in 30.
+    expect(publisher.calls).toEqual([3, 2]);
+  });
+
+  it('after a publish whose commit went through unseen, removes what the writer\'s committed position covers instead of sending it again', async () => {
+    open();
+    publisher.script = ['commit-then-fail'];
+    await append('a', 'b');
+    drain.start();
+    await until(() => store.count() === 0);
+    await append('c');
+    await until(() => publisher.published.length === 3);
+    expect(publisher.published).toEqual(['a', 'b', 'c']);
+    expect(publisher.connects).toHaveLength(2);
+    expect(drain.status()).toMatchObject({ delivered: 3, publishFailures: 1 });
+  });
+
+  it('at start, removes what a previous run committed without removing it (killed between commit and delete)', async () => {
+    open();
+    await append('a', 'b', 'c');
+    publisher.committed = 2;
+    drain.start();
+    await until(() => store.count() === 0);
+    expect(publisher.published).toEqual(['c']);
+    expect(drain.status().delivered).toBe(3);
+  });
+
+  it('retries with backoff while the broker fails, reconnecting as the same writer each time, and delivers once it is back', async () => {
     open();
     publisher.connectFailures = 2;
     publisher.script = ['fail', 'fail', 'fail'];
-    await outbox.append(entries('a', 'b'));
-    drain.start();
-    await until(() => drain.status().publishFailures >= 3);
-    expect(store.count() + publisher.published.length).toBeGreaterThanOrEqual(2);
-    await until(() => publisher.published.length === 2 && store.count() === 0);
-    const status = drain.status();
-    expect(publisher.published).toEqual(['a', 'b']);
-    expect(status.publishFailures).toBe(5);
-    // Every failure drops the producer: the next attempt gets a fresh one (new producer id).
-    expect(publisher.closes).toBe(5);
-    expect(status.brokerConnected).toBe(true);
-    expect(status.lastError).toBeUndefined();
-  });
-
-  it('cuts batches by bytes, so records together never exceed what the broker accepts; a single large record goes alone', async () => {
-    open({ maxBatchBytes: 30 });
-    const big = { eventId: 'big', topic: 'dlq', key: 'app', value: 'x'.repeat(100), headers: { h: 'v' } };
-    await outbox.append([...entries('a1', 'a2'), big, ...entries('b1', 'b2', 'b3')]);
+    await append('a', 'b');
     drain.start();
     await until(() => store.count() === 0);
-    expect(publisher.published.map((value) => value.slice(0, 3))).toEqual(['a1', 'a2', 'xxx', 'b1', 'b2', 'b3']);
-    // key (6) + value (2) = 8 bytes each: three fit in 30, the 100-byte record travels alone.
-    expect(publisher.calls).toEqual([2, 1, 3]);
+    expect(publisher.published).toEqual(['a', 'b']);
+    expect(drain.status().publishFailures).toBe(5);
+    // A failed publish leaves the publisher to start over: connect again, as the same writer.
+    expect(publisher.connects).toEqual(Array(6).fill(store.writerId));
+    expect(drain.status().brokerConnected).toBe(true);
+    expect(drain.status().lastError).toBeUndefined();
   });
 
   it('keeps its backoff after a failure even while callbacks keep arriving', async () => {
     open({ retryInitialMs: 400, retryMaxMs: 400 });
     publisher.script = ['fail'];
-    await outbox.append(entries('a'));
+    await append('a');
     drain.start();
     await until(() => drain.status().publishFailures === 1);
     for (let i = 0; i < 20; i++) {
-      await outbox.append(entries(`n${i}`));
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await append(`n${i}`);
+      await jest.advanceTimersByTimeAsync(10);
     }
-    // 20 appends over ~200 ms: without a kept backoff each would have woken a new attempt.
+    // 20 appends within the 400 ms backoff: none of them cut it short.
     expect(publisher.calls).toHaveLength(1);
     await until(() => store.count() === 0);
-    expect(publisher.published[0]).toBe('a');
     expect(publisher.published).toHaveLength(21);
+    expect(publisher.published[0]).toBe('a');
   });
 
-  it('gives up on a publish that hangs, resets the producer and sends the batch again', async () => {
-    open({ publishTimeoutMs: 50 });
+  it('gives up on a publish that hangs after the publish timeout, reconnects, and sends the batch again', async () => {
+    open({ publishTimeoutMs: 1000 });
     publisher.script = ['hang'];
+    await append('a');
     drain.start();
-    await outbox.append(entries('a'));
+    await jest.advanceTimersByTimeAsync(900);
+    expect(publisher.calls).toHaveLength(1);
     await until(() => publisher.published.length === 1);
-    expect(publisher.closes).toBe(1);
-    expect(drain.status().publishFailures).toBe(1);
-    expect(drain.status().lastError).toBeUndefined();
+    expect(drain.status()).toMatchObject({ publishFailures: 1, delivered: 1 });
+    expect(publisher.connects).toHaveLength(2);
   });
 
-  it('on shutdown with the broker gone, returns near the deadline and leaves the records for the next start, which delivers them', async () => {
+  it('moves records Kafka refuses for good to their dead letters, so the rest flows on, and counts them', async () => {
+    open({
+      deadLetterOf: (entry, reason) => ({ eventId: `dlq-${entry.eventId}`, topic: 'dlq', key: 'app', value: `dead:${entry.eventId}`, headers: { dlq_reason: reason } }),
+    });
+    publisher.script = [{ refuse: [1], conclusive: true }];
+    await append('a', 'huge', 'c');
+    drain.start();
+    await until(() => store.count() === 0);
+    expect(publisher.published).toEqual(['a', 'c', 'dead:huge']);
+    expect(drain.status()).toMatchObject({ delivered: 3, deadLettered: 1, undeliverable: 0, depth: 0 });
+  });
+
+  it('keeps a refused record that cannot have a dead letter in the undeliverable table, and delivers the rest', async () => {
+    open();
+    publisher.script = [{ refuse: [0], conclusive: true }];
+    await append('bad', 'b');
+    drain.start();
+    await until(() => store.count() === 0);
+    expect(publisher.published).toEqual(['b']);
+    expect(drain.status()).toMatchObject({ undeliverable: 1, deadLettered: 0 });
+    expect(store.undeliverableCount()).toBe(1);
+  });
+
+  it('when Kafka refuses a batch without naming the record, publishes that batch one record at a time to find it', async () => {
+    open();
+    publisher.script = [{ refuse: [0, 1, 2], conclusive: false }];
+    publisher.onPublish = (records) => {
+      if (records.length === 1 && records[0].value === 'bad' && publisher.script.length === 0) publisher.script.push({ refuse: [0], conclusive: true });
+    };
+    await append('a', 'bad', 'c');
+    drain.start();
+    await until(() => store.count() === 0);
+    expect(publisher.published).toEqual(['a', 'c']);
+    expect(publisher.calls).toEqual([3, 1, 1, 1]);
+    expect(drain.status().undeliverable).toBe(1);
+  });
+
+  it('stops for good when another producer took over the writer, and says so', async () => {
+    open();
+    publisher.script = ['fenced'];
+    await append('a');
+    drain.start();
+    await until(() => !drain.isDelivering());
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(publisher.calls).toHaveLength(1);
+    expect(drain.status()).toMatchObject({ delivering: false, stoppedReason: expect.stringContaining('another producer uses the transactional id'), depth: 1 });
+  });
+
+  it('restarts the loop with backoff after an error outside a publish (a failing listener), not ready meanwhile, and delivers the rest', async () => {
+    open();
+    let failOnce = true;
+    drain.onDelivered(() => {
+      if (failOnce) {
+        failOnce = false;
+        throw new Error('listener broke');
+      }
+    });
+    await append('a');
+    drain.start();
+    await until(() => drain.status().loopRestarts === 1);
+    expect(drain.isDelivering()).toBe(false);
+    expect(drain.status().lastError).toBe('listener broke');
+    await append('b');
+    await until(() => publisher.published.length === 2);
+    expect(drain.isDelivering()).toBe(true);
+    // The failing listener ran after the batch was removed: nothing was sent twice.
+    expect(publisher.published).toEqual(['a', 'b']);
+  });
+
+  it('on shutdown with a publish hanging, returns by the deadline and leaves the records for the next start, which delivers them', async () => {
     open({ publishTimeoutMs: 60_000, shutdownDrainMs: 200 });
     publisher.script = ['hang'];
+    await append('a', 'b');
     drain.start();
-    await outbox.append(entries('a', 'b'));
-    await until(() => publisher.script.length === 0);
+    await until(() => publisher.calls.length === 1);
     const started = Date.now();
-    await drain.onApplicationShutdown();
-    expect(Date.now() - started).toBeLessThan(1500);
+    let done = false;
+    void drain.onApplicationShutdown().then(() => (done = true));
+    // The hanging publish is abandoned at the deadline (200 ms), not after its 60 s timeout.
+    await until(() => drain.status().publishFailures === 1);
+    expect(Date.now() - started).toBeLessThan(400);
+    await until(() => done);
     expect(publisher.published).toEqual([]);
     await expect(outbox.append(entries('c'))).rejects.toThrow('shutting down');
 
     open();
     expect(drain.status().depth).toBe(2);
     drain.start();
-    await until(() => publisher.published.length === 2 && store.count() === 0);
+    await until(() => store.count() === 0);
     expect(publisher.published).toEqual(['a', 'b']);
   });
 
   it('delivers what is left before the deadline at shutdown', async () => {
     open({ shutdownDrainMs: 5000 });
     publisher.connectFailures = 1;
+    await append('a', 'b', 'c');
     drain.start();
-    await outbox.append(entries('a', 'b', 'c'));
-    await drain.onApplicationShutdown();
+    const stopped = drain.onApplicationShutdown();
+    await until(() => publisher.published.length === 3);
+    await jest.runAllTimersAsync();
+    await stopped;
     expect(publisher.published).toEqual(['a', 'b', 'c']);
     open();
     expect(store.count()).toBe(0);

@@ -54,8 +54,57 @@ describe('OutboxStore (real SQLite file)', () => {
     expect(store.count()).toBe(0);
     expect(store.oldestAcceptedAt()).toBeUndefined();
     expect(store.append([[entry('old')]])).toEqual([[0]]);
-    expect(store.pruneSeen(2000)).toBe(1);
+    expect(store.pruneSeen(2000, 100)).toBe(1);
     expect(store.append([[entry('old'), entry('new')]])).toEqual([[1]]);
+  });
+
+  it('prunes expired event ids at most a chunk at a time, oldest first', () => {
+    store.append([Array.from({ length: 25 }, (_unused, index) => entry(`e${index}`))], 1000);
+    store.append([[entry('fresh')]], 9000);
+    expect(store.pruneSeen(5000, 10)).toBe(10);
+    expect(store.pruneSeen(5000, 10)).toBe(10);
+    expect(store.pruneSeen(5000, 10)).toBe(5);
+    expect(store.pruneSeen(5000, 10)).toBe(0);
+    expect(store.append([[entry('fresh')]])).toEqual([[0]]);
+  });
+
+  it('keeps one writer id for the life of the outbox, and never reuses a seq, even after it emptied and reopened', async () => {
+    const writerId = store.writerId;
+    expect(writerId).toMatch(/^[0-9a-f-]{36}$/);
+    store.append([[entry('a'), entry('b')]]);
+    const last = store.peek(10)[1].seq;
+    store.remove(last);
+    await store.close();
+    store = new OutboxStore(dir, 'process');
+    expect(store.writerId).toBe(writerId);
+    store.append([[entry('c')]]);
+    // A delivered position on Kafka names a seq: a new record must never get one already used.
+    expect(store.peek(10)[0].seq).toBe(last + 1);
+  });
+
+  it('gives two outboxes two writer ids', async () => {
+    const other = new OutboxStore(mkdtempSync(join(tmpdir(), 'outbox-store-other-')), 'process');
+    expect(other.writerId).not.toBe(store.writerId);
+    await other.close();
+  });
+
+  it('moves refused entries out: a dead letter takes the place of one, the other is kept as undeliverable', () => {
+    store.append([[entry('a'), entry('huge'), entry('bad'), entry('d')]], 1000);
+    const [, huge, bad] = store.peek(10);
+    store.moveOut(
+      [
+        { entry: huge, reason: 'MESSAGE_TOO_LARGE', deadLetter: { eventId: 'dlq-huge', topic: 'dlq', key: 'app', value: 'cut', headers: { dlq_reason: 'too large' } } },
+        { entry: bad, reason: 'TOPIC_AUTHORIZATION_FAILED' },
+      ],
+      2000,
+    );
+    expect(store.peek(10).map((e) => [e.eventId, e.topic])).toEqual([
+      ['a', 'members'],
+      ['d', 'members'],
+      ['dlq-huge', 'dlq'],
+    ]);
+    expect(store.count()).toBe(3);
+    expect(store.undeliverableCount()).toBe(1);
   });
 
   it('is closed once and reports it', async () => {

@@ -1,18 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RecordPublisher } from '@app/kafka';
 import { OutboxClosedError, OutboxFullError } from './outbox-full.error';
 import type { OutboxModuleOptions } from './outbox-options.interface';
 import { OutboxStore, type OutboxEntry } from './outbox-store';
 import { Outbox } from './outbox.service';
+import { FakeRecordPublisher } from './testing/fake-record-publisher';
 
-const publisher: RecordPublisher = {
-  connect: () => Promise.resolve(),
-  publish: () => Promise.resolve(),
-  isConnected: () => true,
-  close: () => Promise.resolve(),
-};
+const publisher = new FakeRecordPublisher();
 
 function entry(eventId: string): OutboxEntry {
   return { eventId, topic: 'members', key: 'room-1', value: eventId, headers: {} };

@@ -30,7 +30,7 @@ export class SeenPruner implements OnApplicationBootstrap, OnApplicationShutdown
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.prune(), PRUNE_INTERVAL_MS);
+    this.timer = setInterval(() => void this.prune(), PRUNE_INTERVAL_MS);
     this.timer.unref();
   }
 

@@ -56,7 +56,7 @@ export class MemberEventConsumer implements OnApplicationBootstrap, OnApplicatio
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topic: this.config.topic, fromBeginning: true });
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => this.skipFiltered(consumer, payload));
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => void this.skipFiltered(consumer, payload));
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.applyBatch(consumer, payload) });
     this.logger.log({ message: 'consuming member events', topic: this.config.topic, groupId: this.config.groupId });
   }
