@@ -123,3 +123,19 @@ describe('KafkajsPublisher, exactly once (real broker)', () => {
     });
   });
 });
+
+describe('KafkajsPublisher, at least once (real broker)', () => {
+  it('publishes with the idempotent producer, no transaction and no progress: connect() knows no position', async () => {
+    const suffix = randomUUID().slice(0, 8);
+    const topic = `publisher.alo.${suffix}`;
+    const writer = new KafkajsPublisher({ brokers: brokers(), delivery: 'at-least-once', topics: [{ topic, numPartitions: 2 }] });
+    try {
+      expect(await writer.connect('w-alo')).toBeUndefined();
+      await writer.publish([{ topic, key: 'room-1', value: 'one', headers: {} }, { topic, key: 'room-2', value: 'two', headers: {} }], 2);
+      expect(await writer.connect('w-alo')).toBeUndefined();
+      expect((await readAll(topic, 'read_committed', 2)).sort()).toEqual(['one', 'two']);
+    } finally {
+      await writer.close();
+    }
+  });
+});
