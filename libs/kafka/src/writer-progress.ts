@@ -24,7 +24,7 @@ export class WriterProgress {
    * after the writer's producer was initialized: that completes any transaction left open.
    */
   async read(admin: Admin, transactionalId: string): Promise<number | undefined> {
-    const [entry] = await admin.fetchOffsets({ groupId: transactionalId, topics: [this.topic] });
+    const [entry] = await retryWhileCoordinatorMoves(() => admin.fetchOffsets({ groupId: transactionalId, topics: [this.topic] }));
     const committed = entry?.partitions.find((partition) => partition.partition === 0);
     if (committed === undefined || committed.offset === '-1') {
       return undefined;
@@ -34,6 +34,22 @@ export class WriterProgress {
 }
 
 const PREFIX = 'outbox-position:';
+
+/** Group coordinator errors kafkajs's admin does not retry: a coordinator loading, moving, or not elected yet. */
+const COORDINATOR_ERRORS = ['COORDINATOR_LOAD_IN_PROGRESS', 'GROUP_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE', 'GROUP_COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR', 'NOT_COORDINATOR_FOR_GROUP'];
+const COORDINATOR_ATTEMPTS = 6;
+
+async function retryWhileCoordinatorMoves<T>(operation: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      const type = (error as { type?: unknown }).type;
+      if (attempt >= COORDINATOR_ATTEMPTS || typeof type !== 'string' || !COORDINATOR_ERRORS.includes(type)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    }
+  }
+}
 
 function encodePosition(position: number): string {
   return `${PREFIX}${position}`;
