@@ -27,12 +27,14 @@ export interface MemberEventSubscription {
 }
 
 /**
- * Subscribes a plain kafkajs service to the member-state topic. The offset of a record is
- * committed only after `onEvent` resolved (kafkajs auto-commit of resolved offsets), so an
- * event is delivered at least once: drop repeats by `eventId`, order by `eventTime`.
+ * Subscribes a plain kafkajs service to the member-state topic, with `read_committed` isolation:
+ * the relay publishes in Kafka transactions, and only committed ones are read (each accepted event
+ * once). The offset of a record is committed only after `onEvent` resolved (kafkajs auto-commit of
+ * resolved offsets), so a restart of this service may hand it a record again: drop repeats by
+ * `eventId`, order by `eventTime`.
  */
 export async function subscribeToMemberEvents(options: MemberEventSubscriberOptions): Promise<MemberEventSubscription> {
-  const consumer = new Kafka(options.kafka).consumer({ groupId: options.groupId });
+  const consumer = new Kafka(options.kafka).consumer({ groupId: options.groupId, readUncommitted: false });
   await consumer.connect();
   await consumer.subscribe({ topic: options.topic ?? DEFAULT_MEMBER_STATE_TOPIC, fromBeginning: options.fromBeginning ?? true });
   await consumer.run({

@@ -8,7 +8,8 @@ export function memberEventsTransport(brokers: string[], groupId: string): Micro
     transport: Transport.KAFKA,
     options: {
       client: { clientId: groupId, brokers },
-      consumer: { groupId },
+      // read_committed (kafkajs's default, stated): only committed relay transactions are read.
+      consumer: { groupId, readUncommitted: false },
       subscribe: { fromBeginning: true },
       parser: { keepBinary: true },
     },

@@ -52,7 +52,8 @@ export class MemberEventConsumer implements OnApplicationBootstrap, OnApplicatio
       await admin.disconnect();
     }
     this.rebuildStarted = started;
-    const consumer = this.kafka.consumer({ groupId: this.config.groupId });
+    // read_committed: the relay publishes in transactions; records of an aborted one are never applied.
+    const consumer = this.kafka.consumer({ groupId: this.config.groupId, readUncommitted: false });
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topic: this.config.topic, fromBeginning: true });
