@@ -7,10 +7,11 @@ import type { WriterProgress } from './writer-progress';
 
 /**
  * Retries kafkajs makes inside one produce call (leader moved, coordinator busy finishing the
- * previous transaction) before the failure reaches the delivery loop. Short first: the Java
- * client waits 20 ms before retrying CONCURRENT_TRANSACTIONS, which follows every commit.
+ * previous transaction) before the failure reaches the delivery loop. The first is short: the
+ * coordinator answers CONCURRENT_TRANSACTIONS to the first AddPartitionsToTxn after nearly every
+ * commit (it is still writing the commit markers), for a few milliseconds.
  */
-const PRODUCER_RETRY: RetryOptions = { retries: 8, initialRetryTime: 20, maxRetryTime: 1000 };
+const PRODUCER_RETRY: RetryOptions = { retries: 10, initialRetryTime: 5, maxRetryTime: 1000 };
 
 /**
  * One producer session of a publisher. A session is used until its first failure and then
