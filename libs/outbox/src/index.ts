@@ -1,7 +1,8 @@
 export type { DeadLetterOf, OutboxModuleOptions, OutboxSyncLevel } from './outbox-options.interface';
 export { OutboxClosedError, OutboxFullError } from './outbox-full.error';
 export { PublishTimeoutError } from './publish-timeout.error';
-export { OUTBOX_FILE, OutboxStore, type OutboxEntry, type RefusedEntry, type StoredEntry } from './outbox-store';
+export type { OutboxEntry, RefusedEntry, StoredEntry } from './outbox-entry';
+export { OUTBOX_FILE, OutboxStore } from './outbox-store';
 export { OUTBOX_DEFAULTS, OUTBOX_MODULE_OPTIONS, OUTBOX_STORE } from './outbox.module-definition';
 export { Outbox, type AppendResult } from './outbox.service';
 export { OutboxDrain, type OutboxStatus } from './outbox-drain.service';

@@ -8,7 +8,8 @@ import { DeliveryStats, errorText, type RefusalOutcome } from './delivery/delive
 import { RefusalHandler } from './delivery/refusal-handler';
 import { WakeSignal } from './delivery/wake-signal';
 import type { OutboxModuleOptions } from './outbox-options.interface';
-import { OutboxStore, type StoredEntry } from './outbox-store';
+import type { StoredEntry } from './outbox-entry';
+import { OutboxStore } from './outbox-store';
 import { OUTBOX_DEFAULTS, OUTBOX_MODULE_OPTIONS, OUTBOX_STORE } from './outbox.module-definition';
 import { Outbox } from './outbox.service';
 

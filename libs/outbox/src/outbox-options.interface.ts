@@ -1,5 +1,5 @@
 import type { RecordPublisher } from '@app/kafka';
-import type { OutboxEntry, StoredEntry } from './outbox-store';
+import type { OutboxEntry, StoredEntry } from './outbox-entry';
 
 /**
  * How hard each group commit is pushed to disk.

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OutboxStore, type OutboxEntry } from './outbox-store';
+import type { OutboxEntry } from './outbox-entry';
+import { OutboxStore } from './outbox-store';
 
 function entry(eventId: string, key = 'room-1', value: string | Buffer = `{"eventId":"${eventId}"}`): OutboxEntry {
   return { eventId, topic: 'members', key, value, headers: { ce_id: eventId } };

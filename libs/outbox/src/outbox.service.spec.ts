@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OutboxClosedError, OutboxFullError } from './outbox-full.error';
 import type { OutboxModuleOptions } from './outbox-options.interface';
-import { OutboxStore, type OutboxEntry } from './outbox-store';
+import type { OutboxEntry } from './outbox-entry';
+import { OutboxStore } from './outbox-store';
 import { Outbox } from './outbox.service';
 import { FakeRecordPublisher } from './testing/fake-record-publisher';
 

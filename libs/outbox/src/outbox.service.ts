@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { OutboxClosedError, OutboxFullError } from './outbox-full.error';
 import type { OutboxModuleOptions } from './outbox-options.interface';
-import type { OutboxEntry } from './outbox-store';
+import type { OutboxEntry } from './outbox-entry';
 import { OutboxStore } from './outbox-store';
 import { OUTBOX_DEFAULTS, OUTBOX_MODULE_OPTIONS, OUTBOX_STORE } from './outbox.module-definition';
 

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OutboxStore, type OutboxEntry } from './outbox-store';
+import type { OutboxEntry } from './outbox-entry';
+import { OutboxStore } from './outbox-store';
 import { PRUNE_CHUNK_ROWS, SeenPruner } from './seen-pruner';
 import { FakeRecordPublisher } from './testing/fake-record-publisher';
 

@@ -1,4 +1,5 @@
-import type { OutboxStore, StoredEntry } from '../outbox-store';
+import type { StoredEntry } from '../outbox-entry';
+import type { OutboxStore } from '../outbox-store';
 
 /** Approximate bytes an entry adds to a publish. */
 function entryBytes(entry: StoredEntry): number {

@@ -1,4 +1,4 @@
-import type { StoredEntry } from '../outbox-store';
+import type { StoredEntry } from '../outbox-entry';
 
 /** Longest error message kept for status and logs (a broker's message can quote a whole record). */
 const MAX_ERROR_CHARS = 500;

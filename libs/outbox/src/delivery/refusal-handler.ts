@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { RecordsRefusedError } from '@app/kafka';
 import type { DeadLetterOf } from '../outbox-options.interface';
-import type { OutboxStore, RefusedEntry, StoredEntry } from '../outbox-store';
+import type { RefusedEntry, StoredEntry } from '../outbox-entry';
+import type { OutboxStore } from '../outbox-store';
 import type { Outbox } from '../outbox.service';
 import type { BatchSource } from './batch-source';
 import { clip, type DeliveryStats } from './delivery-stats';
