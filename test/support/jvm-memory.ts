@@ -30,3 +30,28 @@ export function describeMemory(pids: readonly number[]): string {
   const peak = all.reduce((sum, m) => sum + m.peakRssMiB, 0);
   return `${all.map((m) => `pid ${m.pid} ${m.rssMiB} MiB (peak ${m.peakRssMiB})`).join(', ')}; total ${total} MiB (peak ${peak})`;
 }
+
+/**
+ * Samples the summed RSS of a changing set of processes (a restarted broker has a new pid) every
+ * `intervalMs`, and keeps the highest sum seen: what the processes need together at their peak.
+ */
+export class MemorySampler {
+  private peakTotal = 0;
+  private samples = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(pids: () => readonly number[], intervalMs = 1000) {
+    this.timer = setInterval(() => {
+      const total = pids().reduce((sum, pid) => sum + processMemory(pid).rssMiB, 0);
+      this.samples += 1;
+      this.peakTotal = Math.max(this.peakTotal, total);
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops sampling; returns "peak N MiB together (M samples)". */
+  stop(): string {
+    clearInterval(this.timer);
+    return `peak ${this.peakTotal} MiB together (${this.samples} samples, 1 s apart)`;
+  }
+}
