@@ -25,6 +25,7 @@ export {
 } from './local-kafka-cluster.ts';
 export { BrokerStartError } from './broker-process.ts';
 export { DEFAULT_KAFKA_VERSION, defaultCacheDir } from './paths.ts';
+export { tailFile } from './log-file.ts';
 export { LOCAL_KAFKA_SASL_PASSWORD, LOCAL_KAFKA_SASL_USERNAME } from './server-properties.ts';
 
 function isRunAsScript(): boolean {
