@@ -25,9 +25,16 @@ describe('nothing lost and nothing twice on a three-node Kafka cluster (real rel
   let memory: MemorySampler | undefined;
   const dataDirs: string[] = [];
 
-  /** A relay configured for the cluster: topics replicated 3 times over 6 partitions. */
+  /**
+   * A relay configured for the cluster as a user would run it: topics replicated 3 times over the
+   * default 6 partitions, delivery settings at the relay's defaults (no shortened publish timeout).
+   */
   function clusterEnv(overrides: Record<string, string> = {}): Record<string, string> {
-    const env = relayProcessEnv(cluster.brokers, { KAFKA_TOPIC_REPLICATION_FACTOR: String(cluster.replicationFactor), KAFKA_TOPIC_PARTITIONS: '6', ...overrides });
+    const { OUTBOX_PUBLISH_TIMEOUT_MS: _shortened, ...env } = relayProcessEnv(cluster.brokers, {
+      KAFKA_TOPIC_REPLICATION_FACTOR: String(cluster.replicationFactor),
+      KAFKA_TOPIC_PARTITIONS: '6',
+      ...overrides,
+    });
     dataDirs.push(env.DATA_DIR);
     return env;
   }
