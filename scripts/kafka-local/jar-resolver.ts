@@ -1,7 +1,9 @@
 /**
- * The broker jars: downloaded from Maven Central once per version (a throw-away POM +
- * maven-dependency-plugin, see pom.xml beside this file) into `<cacheDir>/<version>/lib`,
- * under a cross-process lock so parallel test workers download once.
+ * The broker jars: downloaded from Maven Central once per version and pom.xml (a throw-away POM +
+ * maven-dependency-plugin, see pom.xml beside this file) into `<cacheDir>/<version>/<pom hash>/lib`,
+ * under a cross-process lock so parallel test workers download once. The pom's hash is part of
+ * the path so that worktrees with different poms sharing one cache never delete each other's
+ * jars under a running broker.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -70,22 +72,20 @@ async function acquireLock(lock: string, done: () => boolean): Promise<(() => vo
 }
 
 /**
- * Download the broker jars for `version` into `<cacheDir>/<version>/lib` (once). A marker file is
- * written only after a complete download, so an interrupted one is redone. Returns the lib dir.
+ * Download the broker jars for `version` into `<cacheDir>/<version>/<pom hash>/lib` (once). A marker
+ * file is written only after a complete download, so an interrupted one is redone. Returns the lib dir.
  */
 export async function resolveKafkaJars(opts: ResolveKafkaJarsOptions): Promise<string> {
   const { version, cacheDir } = opts;
   const log = opts.log ?? (() => {});
   if (!/^\d+\.\d+\.\d+[0-9A-Za-z.-]*$/.test(version)) throw new Error(`bad Kafka version: ${version}`);
   const pom = path.join(KAFKA_LOCAL_DIR, 'pom.xml');
-  const versionDir = path.resolve(cacheDir, version);
+  const pomHash = createHash('sha256').update(fs.readFileSync(pom)).digest('hex');
+  const versionDir = path.resolve(cacheDir, version, pomHash.slice(0, 12));
   const libDir = path.join(versionDir, 'lib');
   const brokerJar = path.join(libDir, `kafka_2.13-${version}.jar`);
   const marker = path.join(versionDir, '.complete');
-  const stamp = JSON.stringify({
-    version,
-    pom: createHash('sha256').update(fs.readFileSync(pom)).digest('hex'),
-  });
+  const stamp = JSON.stringify({ version, pom: pomHash });
   const isComplete = () => {
     try {
       return fs.readFileSync(marker, 'utf8') === stamp && fs.existsSync(brokerJar);
@@ -95,7 +95,7 @@ export async function resolveKafkaJars(opts: ResolveKafkaJarsOptions): Promise<s
   };
   if (isComplete()) return libDir;
 
-  fs.mkdirSync(cacheDir, { recursive: true });
+  fs.mkdirSync(path.dirname(versionDir), { recursive: true });
   const release = await acquireLock(`${versionDir}.lock`, isComplete);
   if (!release) return libDir;
   try {

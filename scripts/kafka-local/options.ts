@@ -10,7 +10,7 @@ export const DEFAULT_READY_TIMEOUT_MS = 120_000;
 export interface LocalKafkaBaseOptions {
   /** Kafka version on Maven Central. Default: env KAFKA_LOCAL_VERSION, else '3.9.1'. */
   version?: string;
-  /** Where jars are cached (`<cacheDir>/<version>/lib`). Default: env KAFKA_LOCAL_CACHE, else `<repo>/.cache/kafka`. */
+  /** Where jars are cached (`<cacheDir>/<version>/<pom hash>/lib`). Default: env KAFKA_LOCAL_CACHE, else `<repo>/.cache/kafka`. */
   cacheDir?: string;
   /** Data dir (server.properties, broker.log, kraft-logs/). Default: a fresh temp dir, removed by destroy(). */
   dataDir?: string;
