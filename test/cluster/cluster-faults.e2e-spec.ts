@@ -12,6 +12,7 @@ const CONNECTIONS = 32;
 const PER_ROOM = 1_000_000;
 
 const sleep = (ms: number) => new Promise<void>((wait) => setTimeout(wait, ms));
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /**
  * The delivery promise on the deployment production runs: a three-node KRaft cluster (replication
@@ -148,13 +149,16 @@ describe('nothing lost and nothing twice on a three-node Kafka cluster (real rel
         await sleep(200);
       }
       await sleep(5000);
+      const restarting = Date.now();
       await victim.start();
+      const serving = Date.now();
       await cluster.waitForIsr({ nodeId: victim.nodeId });
+      const inSync = Date.now();
       await sleep(2000);
       running.stop();
       const result = await running.done;
       expect(result.networkErrors).toBe(0);
-      await expectExactlyOnce(`broker kill -9 (node ${victim.nodeId})`, env.MEMBER_STATE_TOPIC, result.acknowledged, [relay]);
+      await expectExactlyOnce(`broker kill -9 (node ${victim.nodeId}: start ${seconds(serving - restarting)}, ISR ${seconds(inSync - serving)})`, env.MEMBER_STATE_TOPIC, result.acknowledged, [relay]);
     }), 240_000);
 
   it('(b) rolling restart of all three brokers under load (SIGTERM, start, wait for the ISR, next)', () =>
@@ -163,16 +167,21 @@ describe('nothing lost and nothing twice on a three-node Kafka cluster (real rel
       const relay = await startRelay(env);
       const running = load(relay, 'rolling');
       await untilAcknowledged(running, 2000);
+      const steps: string[] = [];
       for (const node of cluster.nodes) {
+        const began = Date.now();
         await node.stop();
+        const stopped = Date.now();
         await node.start();
+        const serving = Date.now();
         await cluster.waitForIsr({ nodeId: node.nodeId });
+        steps.push(`node ${node.nodeId} stop ${seconds(stopped - began)}, start ${seconds(serving - stopped)}, ISR ${seconds(Date.now() - serving)}`);
         await sleep(1000);
       }
       running.stop();
       const result = await running.done;
       expect(result.networkErrors).toBe(0);
-      await expectExactlyOnce('rolling restart', env.MEMBER_STATE_TOPIC, result.acknowledged, [relay]);
+      await expectExactlyOnce(`rolling restart (${steps.join('; ')})`, env.MEMBER_STATE_TOPIC, result.acknowledged, [relay]);
     }), 240_000);
 
   it('(c) kill -9 of the relay under load, restarted on the same DATA_DIR', () =>
