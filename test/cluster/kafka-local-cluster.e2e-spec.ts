@@ -102,7 +102,7 @@ describe('kafka-local cluster (three real KRaft nodes)', () => {
     expect(await cluster.outOfSync()).toEqual([]);
   }, 120_000);
 
-  it('stop() is a clean SIGTERM shutdown; the node rejoins the ISR after start()', async () => {
+  it('stop() (SIGTERM) and start(): the node rejoins the ISR', async () => {
     const node = cluster.node(3);
     await node.stop();
     expect(node.running).toBe(false);
