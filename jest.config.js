@@ -1,9 +1,15 @@
-/** Jest: `unit` specs sit next to the code; `e2e` specs boot real apps against a real broker. */
+/**
+ * Jest: `unit` specs sit next to the code; `e2e` specs boot real apps against a real broker;
+ * `cluster` specs run real processes against a three-node Kafka cluster (test/cluster).
+ */
 const moduleNameMapper = {
   '^@app/(tencent-callbacks|member-events|kafka|outbox|observability|config)$': '<rootDir>/libs/$1/src',
 };
+// Scripts that Node runs directly import each other as `./x.ts`: keep that specifier in the CommonJS
+// output (tsconfig's rewrite to `./x.js` names no file), so both jest and Node's own resolver
+// (global setup) find the file.
 const transform = {
-  '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true }, diagnostics: false }],
+  '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true, rewriteRelativeImportExtensions: false }, diagnostics: false }],
 };
 const common = { rootDir: __dirname, testEnvironment: 'node', moduleNameMapper, transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 
@@ -21,8 +27,15 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/apps/*/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      // Each spec starts its own three-node cluster; the single broker of `e2e` is not used.
+      ...common,
+      displayName: 'cluster',
+      testMatch: ['<rootDir>/test/cluster/**/*.e2e-spec.ts'],
     },
   ],
 };

@@ -87,6 +87,6 @@ describe('outbox guarantees (real relay, real broker)', () => {
       values = topic.values();
     }
     const check = checkDelivery(result.acknowledged, values);
-    expect(check).toMatchObject({ missing: [], duplicates: 0, outOfOrderRooms: [] });
+    expect(check).toMatchObject({ missing: [], duplicates: 0, unacknowledgedDuplicates: 0, outOfOrderRooms: [] });
   });
 });

@@ -122,8 +122,12 @@ export class CallbackLoad {
 
 /** What the topic holds compared with what was acknowledged. */
 export interface DeliveryCheck {
+  /** Acknowledged callbacks (answered 200) that are not on the topic: lost. */
   missing: string[];
+  /** Records beyond the first of each acknowledged callback. */
   duplicates: number;
+  /** Records beyond the first of each callback that was accepted but whose answer was lost. */
+  unacknowledgedDuplicates: number;
   /** Events on the topic whose callback got no 200 (accepted, but the answer was lost). */
   unacknowledged: number;
   /** Rooms whose order on the topic (first occurrences) differs from the order of acknowledgement. */
@@ -134,11 +138,11 @@ export interface DeliveryCheck {
 export function checkDelivery(acknowledged: readonly Acknowledged[], values: readonly { roomId: string; eventTime: number; eventId: string }[]): DeliveryCheck {
   const onTopic = new Set<string>();
   const eventIds = new Set<string>();
-  let duplicates = 0;
+  const repeatedKeys: string[] = [];
   const topicOrder = new Map<string, number[]>();
   for (const value of values) {
     if (eventIds.has(value.eventId)) {
-      duplicates += 1;
+      repeatedKeys.push(loadKey(value.roomId, value.eventTime));
       continue;
     }
     eventIds.add(value.eventId);
@@ -148,6 +152,8 @@ export function checkDelivery(acknowledged: readonly Acknowledged[], values: rea
     topicOrder.set(value.roomId, order);
   }
   const ackedKeys = new Set(acknowledged.map((ack) => loadKey(ack.roomId, ack.eventTime)));
+  const duplicates = repeatedKeys.filter((key) => ackedKeys.has(key)).length;
+  const unacknowledgedDuplicates = repeatedKeys.length - duplicates;
   const missing = [...ackedKeys].filter((key) => !onTopic.has(key));
   const unacknowledged = [...onTopic].filter((key) => !ackedKeys.has(key)).length;
   const ackOrder = new Map<string, number[]>();
@@ -165,5 +171,14 @@ export function checkDelivery(acknowledged: readonly Acknowledged[], values: rea
       outOfOrderRooms.push(roomId);
     }
   }
-  return { missing, duplicates, unacknowledged, outOfOrderRooms };
+  return { missing, duplicates, unacknowledgedDuplicates, unacknowledged, outOfOrderRooms };
+}
+
+/**
+ * The one line a fault spec prints: "<label>: N acknowledged / N lost / N duplicated", plus the
+ * duplicates of accepted-but-unanswered callbacks when there are any.
+ */
+export function deliveryLine(label: string, acknowledged: number, check: DeliveryCheck): string {
+  const extra = check.unacknowledgedDuplicates > 0 ? ` (+${check.unacknowledgedDuplicates} duplicated of callbacks whose answer was cut)` : '';
+  return `${label}: ${acknowledged} acknowledged / ${check.missing.length} lost / ${check.duplicates} duplicated${extra}`;
 }

@@ -49,7 +49,11 @@ export interface TopicReaderOptions {
 }
 
 /**
- * A real kafkajs consumer reading a topic from the beginning, as any subscriber would.
+ * A real kafkajs consumer reading a topic from the beginning, as any subscriber would, with
+ * isolation level `read_committed` (`readUncommitted: false`, set explicitly): it sees records of
+ * committed transactions and non-transactional records, never those of an open or aborted
+ * transaction, and reads no further than the last stable offset. That is the isolation the relay's
+ * exactly-once promise is made for, so what this reader counts is what a subscriber gets.
  * `waitFor(n)` resolves once n records arrived; `settle()` waits for silence to show nothing more came.
  */
 export class TopicReader {
@@ -70,7 +74,7 @@ export class TopicReader {
   async start(): Promise<this> {
     const kafka = new Kafka({ clientId: 'test-reader', brokers: this.brokers.split(','), logLevel: logLevel.NOTHING });
     await waitForTopic(this.brokers, this.topic);
-    this.consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}`, sessionTimeout: 10_000, heartbeatInterval: 1000 });
+    this.consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}`, sessionTimeout: 10_000, heartbeatInterval: 1000, readUncommitted: false });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
     await this.consumer.run({

@@ -1,0 +1,115 @@
+/**
+ * server.properties of one combined KRaft node (broker + controller) on 127.0.0.1, alone or as
+ * one of the voters of a small cluster. Replication follows the number of nodes: 1 node
+ * replicates nothing; 3 nodes give replication 3 with min ISR 2 for every topic, internal ones
+ * included, and no unclean leader election (what production clusters run).
+ */
+import { isKafka4OrLater } from './paths.ts';
+
+/** Credentials of the SASL user created when `sasl: true` (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512). */
+export const LOCAL_KAFKA_SASL_USERNAME = 'relay';
+export const LOCAL_KAFKA_SASL_PASSWORD = 'relay-secret';
+
+/** Where one node listens. */
+export interface NodeAddress {
+  nodeId: number;
+  /** PLAINTEXT client (and inter-broker) port. */
+  port: number;
+  controllerPort: number;
+  /** SASL_PLAINTEXT port, when the node has that listener. */
+  saslPort?: number;
+}
+
+export type PropertyValue = string | number | boolean;
+
+export interface ServerPropertiesInput {
+  version: string;
+  node: NodeAddress;
+  /** Every node of the cluster, `node` included: the static controller quorum. */
+  voters: readonly NodeAddress[];
+  /** The node's `log.dirs`. */
+  logDirs: string;
+  /** Extra / overriding entries. */
+  extra?: Record<string, PropertyValue>;
+}
+
+/** Replication factor of every topic of a cluster of `nodes` (at most 3). */
+export function replicationFactor(nodes: number): number {
+  return Math.min(3, nodes);
+}
+
+/** `min.insync.replicas` of a cluster of `nodes`: one replica may be down. */
+export function minInSyncReplicas(nodes: number): number {
+  return Math.max(1, replicationFactor(nodes) - 1);
+}
+
+function listenerEntries(node: NodeAddress): { listeners: string; advertised: string } {
+  const listeners = [`PLAINTEXT://127.0.0.1:${node.port}`, `CONTROLLER://127.0.0.1:${node.controllerPort}`];
+  const advertised = [`PLAINTEXT://127.0.0.1:${node.port}`];
+  if (node.saslPort) {
+    listeners.push(`SASL_PLAINTEXT://127.0.0.1:${node.saslPort}`);
+    advertised.push(`SASL_PLAINTEXT://127.0.0.1:${node.saslPort}`);
+  }
+  return { listeners: listeners.join(','), advertised: advertised.join(',') };
+}
+
+function saslEntries(): Record<string, PropertyValue> {
+  return {
+    'sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
+    'listener.name.sasl_plaintext.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required user_${LOCAL_KAFKA_SASL_USERNAME}="${LOCAL_KAFKA_SASL_PASSWORD}";`,
+    'listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+  };
+}
+
+/** The text of server.properties for `input.node`. */
+export function buildServerProperties(input: ServerPropertiesInput): string {
+  const { node, voters } = input;
+  const replicas = replicationFactor(voters.length);
+  const minIsr = minInSyncReplicas(voters.length);
+  const { listeners, advertised } = listenerEntries(node);
+  const props: Record<string, PropertyValue> = {
+    'process.roles': 'broker,controller',
+    'node.id': node.nodeId,
+    'controller.quorum.voters': voters.map((v) => `${v.nodeId}@127.0.0.1:${v.controllerPort}`).join(','),
+    listeners,
+    'advertised.listeners': advertised,
+    'controller.listener.names': 'CONTROLLER',
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'log.dirs': input.logDirs,
+    'num.partitions': 1,
+    'default.replication.factor': replicas,
+    'min.insync.replicas': minIsr,
+    'unclean.leader.election.enable': false,
+    'offsets.topic.replication.factor': replicas,
+    'offsets.topic.num.partitions': 1,
+    'transaction.state.log.replication.factor': replicas,
+    'transaction.state.log.min.isr': minIsr,
+    'transaction.state.log.num.partitions': 1,
+    'group.initial.rebalance.delay.ms': 0,
+    // The default cleaner buffer (128 MiB) is allocated on the heap at start.
+    'log.cleaner.dedupe.buffer.size': 16777216,
+    // Several JVMs share two cores on a cluster; one node alone can afford two network threads.
+    'num.network.threads': voters.length > 1 ? 1 : 2,
+    'num.io.threads': 2,
+    'background.threads': 2,
+    // After a kill (no controlled shutdown) the restarted broker cannot register until the old
+    // registration's session expires (default 9 s); a short session makes crash-restarts take ~5 s instead of ~15 s.
+    'broker.session.timeout.ms': 3000,
+    'broker.heartbeat.interval.ms': 500,
+  };
+  if (isKafka4OrLater(input.version)) {
+    props['share.coordinator.state.topic.replication.factor'] = replicas;
+    props['share.coordinator.state.topic.min.isr'] = minIsr;
+  }
+  if (node.saslPort) Object.assign(props, saslEntries());
+  Object.assign(props, input.extra ?? {});
+  return (
+    '# Generated by scripts/kafka-local\n' +
+    Object.entries(props)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join('\n') +
+    '\n'
+  );
+}
