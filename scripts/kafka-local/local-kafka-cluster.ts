@@ -130,13 +130,19 @@ class KafkaCluster implements LocalKafkaCluster {
     const deadline = Date.now() + timeoutMs;
     let last: PartitionOutOfSync[] = [];
     let lastError: unknown;
+    // Metadata reaches the brokers one after the other: a node's ISR counts once two looks in a row agree.
+    let inSyncLooks = 0;
     await this.withAdmin(async (admin) => {
       for (;;) {
         try {
           const { brokers, controller } = await admin.describeCluster();
           const registered = new Set(brokers.map((b) => b.nodeId));
           last = await this.partitionsOutOfSync(admin, options.nodeId);
-          if (last.length === 0 && controller !== null && controller >= 0 && wanted.every((id) => registered.has(id))) return;
+          // A node that is not running is not in sync, whatever a broker's stale metadata still says.
+          const running = wanted.every((id) => this.node(id).running);
+          const inSync = running && last.length === 0 && controller !== null && controller >= 0 && wanted.every((id) => registered.has(id));
+          inSyncLooks = inSync ? inSyncLooks + 1 : 0;
+          if (inSyncLooks >= 2) return;
         } catch (err) {
           lastError = err; // a node that just went away: ask again
         }

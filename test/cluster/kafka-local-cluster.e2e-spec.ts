@@ -71,7 +71,8 @@ describe('kafka-local cluster (three real KRaft nodes)', () => {
     // A consumer group creates __consumer_offsets with the cluster's replication.
     const consumer = new Kafka({ brokers: cluster.brokers.split(','), logLevel: logLevel.NOTHING }).consumer({ groupId: 'harness-spec' });
     await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
+    // A node whose metadata has not caught up answers "does not host this topic-partition" for a while.
+    await until('a subscription', () => consumer.subscribe({ topic, fromBeginning: true }).then(() => true, () => undefined));
     await consumer.run({ eachMessage: async () => {} });
     const offsets = await until('__consumer_offsets', async () => (await admin.fetchTopicMetadata()).topics.find((t) => t.name === '__consumer_offsets'));
     await consumer.disconnect();
