@@ -26,6 +26,21 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
+/** Whether the broker at `address` (asked alone) knows `topic` with 3 partitions, each with 3 replicas in sync. */
+async function nodeSeesTopic(address: string, topic: string): Promise<boolean> {
+  const admin = new Kafka({ clientId: 'harness-probe', brokers: [address], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+  try {
+    await admin.connect();
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    const partitions = topics[0]?.partitions ?? [];
+    return partitions.length === 3 && partitions.every((p) => p.isr.length === 3);
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
 /** The harness itself: three real KRaft nodes on loopback, killed, stopped and restarted. */
 describe('kafka-local cluster (three real KRaft nodes)', () => {
   let cluster: LocalKafkaCluster;
@@ -40,10 +55,10 @@ describe('kafka-local cluster (three real KRaft nodes)', () => {
     await admin.connect();
     // kafkajs's waitForLeaders gives up on a broker whose metadata has not caught up yet: poll instead.
     await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: false });
+    // Each node learns of the topic on its own time: ask each one, not whichever kafkajs picks.
     await until('the topic on every node', async () => {
-      const { topics } = await admin.fetchTopicMetadata().catch(() => ({ topics: [] }));
-      const partitions = topics.find((t) => t.name === topic)?.partitions ?? [];
-      return partitions.length === 3 && partitions.every((p) => p.isr.length === 3) ? true : undefined;
+      const seen = await Promise.all(cluster.nodes.map((node) => nodeSeesTopic(node.brokers, topic)));
+      return seen.every(Boolean) ? true : undefined;
     });
   }, 180_000);
 
