@@ -396,6 +396,7 @@ async function main(): Promise<void> {
     else peers.set(build.peer, build);
   }
   const running = servers.filter((name) => !isGoPeer(name) || peers.has(name));
+  if (!profile && running.length === 0) throw new Error(`no server left to run (${Object.entries(skipped).map(([name, why]) => `${name}: ${why}`).join('; ')})`);
   log('starting the local Kafka broker');
   const kafka = await startLocalKafka({ log: (m) => log(m) });
   const runId = Date.now().toString(36);
