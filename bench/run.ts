@@ -259,7 +259,19 @@ async function startContender(name: ServerName, context: RunContext): Promise<Co
   }
 }
 
-async function benchmark(brokers: string, brokerPid: number, entry: string, runId: string, servers: ServerName[], peers: RunContext['peers'], skipped: Record<string, string>): Promise<void> {
+interface BenchmarkOptions {
+  brokers: string;
+  brokerPid: number;
+  entry: string;
+  runId: string;
+  /** The servers to measure (the Go peers among them built). */
+  servers: ServerName[];
+  peers: RunContext['peers'];
+  /** Servers asked for that will not run, with the reason. */
+  skipped: Record<string, string>;
+}
+
+async function benchmark({ brokers, brokerPid, entry, runId, servers, peers, skipped }: BenchmarkOptions): Promise<void> {
   const startedAt = new Date().toISOString();
   const loadAverageAtStart = os.loadavg();
   const pool = new CallbackPool({ baseTime: Date.now() });
@@ -401,7 +413,7 @@ async function main(): Promise<void> {
   const kafka = await startLocalKafka({ log: (m) => log(m) });
   const runId = Date.now().toString(36);
   try {
-    await (profile ? profileRelay(kafka.brokers, entry, runId) : benchmark(kafka.brokers, kafka.pid, entry, runId, running, peers, skipped));
+    await (profile ? profileRelay(kafka.brokers, entry, runId) : benchmark({ brokers: kafka.brokers, brokerPid: kafka.pid, entry, runId, servers: running, peers, skipped }));
   } finally {
     log('stopping the broker');
     await kafka.destroy();
