@@ -170,6 +170,7 @@ export function summaryTable(report: BenchReport): string {
   const row = (label: string, cell: (s: ServerSummary) => string) => `| ${label} | ${summaries.map(cell).join(' | ')} |`;
   const rates = [...new Set(summaries.flatMap((s) => Object.keys(s.answerMsAtRate)))].sort((a, b) => Number(a) - Number(b));
   const rounds = report.load.saturationRounds;
+  const relayCpu = summaries.find((s) => s.server === 'relay')?.cpuPerCallbackUs;
   return [
     `| | ${summaries.map((s) => SERVER_LABELS[s.server]).join(' | ')} |`,
     `|---|${summaries.map(() => '---').join('|')}|`,
@@ -186,6 +187,11 @@ export function summaryTable(report: BenchReport): string {
       if (cpu === undefined) return '–';
       const behind = cpu.answeredPerSecond < 0.95 * report.load.cpuRate ? ` (fell behind: ${thousands(cpu.answeredPerSecond)}/s)` : '';
       return `${cpu.process} + ${cpu.broker}${behind}`;
+    }),
+    row(`relay ÷ this server, CPU per callback at ${thousands(report.load.cpuRate)}/s (process + broker)`, (s) => {
+      const cpu = s.cpuPerCallbackUs;
+      if (s.server === 'relay' || cpu === undefined || relayCpu === undefined) return s.server === 'relay' ? '1' : '–';
+      return fmt((relayCpu.process + relayCpu.broker) / (cpu.process + cpu.broker), 2);
     }),
     row('peak RSS, MB', (s) => fmt(s.peakRssMb)),
     row('records on the topic / acknowledged; published twice', (s) =>
