@@ -109,9 +109,13 @@ export class CallbackPool {
       return { ...this.last, duplicate: true };
     }
     const id = this.nextId++;
-    const body = `${this.prefixes[id % this.prefixes.length]}${this.baseTime + id}}`;
-    this.last = { id, body, duplicate: false };
+    this.last = { id, body: this.bodyOf(id), duplicate: false };
     return this.last;
+  }
+
+  /** The body of callback `id`, as it was (or will be) sent. */
+  bodyOf(id: number): string {
+    return `${this.prefixes[id % this.prefixes.length]}${this.baseTime + id}}`;
   }
 
   /** The callback id a record's `eventTime` stands for. */

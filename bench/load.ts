@@ -19,6 +19,8 @@ export interface LoadResult {
   sent: number;
   /** Answers 200 with the OK body per second. */
   ackedPerSecond: number;
+  /** Answers 200 with the OK body (duplicates included): the callbacks the CPU per callback is divided by. */
+  answered: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };
   non2xx: number;
   errors: number;
@@ -76,6 +78,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     seconds: options.seconds,
     sent: result.requests.sent,
     ackedPerSecond: Math.round(ok / options.seconds),
+    answered: ok,
     latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
     non2xx: result.non2xx,
     errors: result.errors,

@@ -94,6 +94,7 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<LoadResul
     sent,
     // Over the time until the last answer: a server behind the offered rate answers late, not more.
     ackedPerSecond: Math.round(ok / Math.max(options.seconds, (lastAnswerAt - start) / 1000)),
+    answered: ok,
     latencyMs: {
       p50: round(percentile(latencies, 50)),
       p90: round(percentile(latencies, 90)),

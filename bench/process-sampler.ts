@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Linux clock ticks per second (`getconf CLK_TCK`); 100 on every mainstream kernel. */
 const CLK_TCK = 100;
@@ -6,9 +6,13 @@ const CLK_TCK = 100;
 export interface ProcessUsage {
   /** CPU used over the window, in percent of one core (200 = both cores of a 2-core box busy). */
   cpuPercent: number;
+  /** CPU time used over the window, in seconds (all threads, user and system). */
+  cpuSeconds: number;
   /**
-   * Time the main (JavaScript) thread was runnable but waiting for a core, in percent of the
-   * window: how much the machine's other load starved it (from /proc/<pid>/schedstat).
+   * Time the watched threads were runnable but waiting for a core, in percent of the window: how
+   * much the machine's other load starved them (from schedstat). The main thread by default (a
+   * Node server's JavaScript thread); summed over every thread with `allThreads` (a Go server,
+   * whose goroutines run on any thread), where it can exceed 100.
    */
   cpuWaitPercent: number;
   /** Highest resident set size seen in the window, in MB. */
@@ -29,13 +33,25 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-/** Nanoseconds the main thread spent waiting on a run queue. */
-function runQueueWaitNs(pid: number): number {
+function schedstatWaitNs(path: string): number {
   try {
-    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]);
+    return Number(readFileSync(path, 'utf8').split(' ')[1]);
   } catch {
     return NaN;
   }
+}
+
+/** Nanoseconds the main thread, or all threads, spent waiting on a run queue. */
+function runQueueWaitNs(pid: number, allThreads: boolean): number {
+  if (!allThreads) return schedstatWaitNs(`/proc/${pid}/schedstat`);
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return NaN;
+  }
+  // A thread that ended within the window takes its wait with it: Go keeps its threads.
+  return tasks.reduce((sum, task) => sum + (schedstatWaitNs(`/proc/${pid}/task/${task}/schedstat`) || 0), 0);
 }
 
 function statusKb(pid: number, field: string): number {
@@ -57,15 +73,17 @@ export class ProcessSampler {
   private maxRssKb = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly pid: number;
+  private readonly allThreads: boolean;
 
-  constructor(pid: number) {
+  constructor(pid: number, options: { allThreads?: boolean } = {}) {
     this.pid = pid;
+    this.allThreads = options.allThreads ?? false;
   }
 
   start(): void {
     this.startTicks = cpuTicks(this.pid);
     this.startAt = performance.now();
-    this.startWaitNs = runQueueWaitNs(this.pid);
+    this.startWaitNs = runQueueWaitNs(this.pid, this.allThreads);
     this.maxRssKb = statusKb(this.pid, 'VmRSS');
     this.timer = setInterval(() => {
       this.maxRssKb = Math.max(this.maxRssKb, statusKb(this.pid, 'VmRSS'));
@@ -79,7 +97,8 @@ export class ProcessSampler {
     this.maxRssKb = Math.max(this.maxRssKb, statusKb(this.pid, 'VmRSS'));
     return {
       cpuPercent: Math.round((ticks / CLK_TCK / seconds) * 100),
-      cpuWaitPercent: Math.round(((runQueueWaitNs(this.pid) - this.startWaitNs) / 1e9 / seconds) * 100),
+      cpuSeconds: ticks / CLK_TCK,
+      cpuWaitPercent: Math.round(((runQueueWaitNs(this.pid, this.allThreads) - this.startWaitNs) / 1e9 / seconds) * 100),
       maxRssMb: Math.round(this.maxRssKb / 1024),
       peakRssMb: Math.round(statusKb(this.pid, 'VmHWM') / 1024),
     };

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 
 /**
  * Reads the member-state topic with a real kafkajs consumer and remembers, per callback id
@@ -15,10 +15,13 @@ export class RecordCollector {
 
   private readonly topic: string;
   private readonly idOf: (eventTime: number) => number;
+  private readonly onFirstCopy: ((id: number, message: KafkaMessage) => void) | undefined;
 
-  constructor(brokers: string, topic: string, idOf: (eventTime: number) => number) {
+  /** `onFirstCopy` sees the first record of each callback id (e.g. a RecordChecker). */
+  constructor(brokers: string, topic: string, idOf: (eventTime: number) => number, onFirstCopy?: (id: number, message: KafkaMessage) => void) {
     this.topic = topic;
     this.idOf = idOf;
+    this.onFirstCopy = onFirstCopy;
     const kafka = new Kafka({ clientId: 'relay-bench', brokers: [brokers], logLevel: logLevel.NOTHING });
     this.consumer = kafka.consumer({ groupId: `relay-bench-${topic}`, maxWaitTimeInMs: 50 });
   }
@@ -42,6 +45,7 @@ export class RecordCollector {
             continue;
           }
           this.latencyById.set(id, now - Date.parse(value.receivedAt));
+          this.onFirstCopy?.(id, message);
         }
       },
     });

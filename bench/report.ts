@@ -1,16 +1,32 @@
 import type { LoadResult } from './load.ts';
 import type { ProcessUsage } from './process-sampler.ts';
+import type { RecordCheck } from './record-checker.ts';
 
-export type ServerName = 'relay' | 'relay-sync-off' | 'baseline';
+/** Every server the bench can measure, in the order of the tables. */
+export const SERVER_NAMES = ['relay', 'relay-sync-off', 'bento', 'franz-relay', 'baseline'] as const;
+export type ServerName = (typeof SERVER_NAMES)[number];
+
+/** What each server is, for the reports. */
+export const SERVER_LABELS: Record<ServerName, string> = {
+  relay: 'relay (default durability)',
+  'relay-sync-off': 'relay, sync off',
+  bento: 'Bento 1.17',
+  'franz-relay': 'franz-go relay',
+  baseline: 'bare Fastify',
+};
 
 export interface PhaseReport extends Omit<LoadResult, 'ackedIds'> {
   server: ServerName;
-  phase: string;
+  phase: 'fixed rate' | 'saturation';
+  /** Saturation round, from 1. */
+  round?: number;
   usage: ProcessUsage;
   /** CPU of the Kafka broker (a JVM on the same machine) during the phase, % of one core. */
   brokerCpuPercent: number;
+  /** The broker's CPU time during the phase, in seconds. */
+  brokerCpuSeconds: number;
   acked: number;
-  /** Acknowledged callbacks whose record is on the topic (relay only). */
+  /** Acknowledged callbacks whose record is on the topic (servers that publish). */
   onTopic?: number;
   missing?: number;
   callbackToRecordMs?: { p50: number; p99: number; max: number };
@@ -22,14 +38,58 @@ export interface TargetCheck {
   met: boolean;
 }
 
+/** Smallest, median and largest of a few values (the saturation rounds). */
+export interface Spread {
+  min: number;
+  median: number;
+  max: number;
+}
+
+/** One server over the whole run: the figures the issue asks for, and the relay's ratio to it. */
+export interface ServerSummary {
+  server: ServerName;
+  /** Acknowledged callbacks per second in each saturation round, in round order. */
+  saturationPerSecond: number[];
+  saturation: Spread;
+  /** The relay's saturation divided by this server's, round by round. */
+  relayRatio: Spread;
+  /** Answer latency at each fixed offered rate (the key), in ms. */
+  answerMsAtRate: Record<string, { p50: number; p99: number }>;
+  /**
+   * CPU time per answered callback at the fixed rate `cpuRate`, in µs: the server's process and
+   * the broker; `answeredPerSecond` tells whether the server kept up with that rate.
+   */
+  cpuPerCallbackUs?: { process: number; broker: number; answeredPerSecond: number };
+  peakRssMb: number;
+  /** Records read back from the topic, over all phases (servers that publish). */
+  records?: { acked: number; onTopic: number; duplicates: number };
+}
+
 export interface BenchReport {
   startedAt: string;
   command: string;
   machine: { cpu: string; cores: number; memoryGb: number; kernel: string; node: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
-  load: { connections: number; secondsPerPhase: number; relayNodeOptions: string; meanBodyBytes: number; meanMembers: number; duplicateShare: number };
+  load: {
+    connections: number;
+    secondsPerPhase: number;
+    saturationRounds: number;
+    secondsPerSaturationRound: number;
+    /** The fixed rate CPU per callback is measured at. */
+    cpuRate: number;
+    relayNodeOptions: string;
+    meanBodyBytes: number;
+    meanMembers: number;
+    duplicateShare: number;
+  };
+  /** In the order they ran (interleaved: see docs/benchmark.md). */
   phases: PhaseReport[];
   peakRssMb: Record<string, number>;
   topicDuplicates: Record<string, number>;
+  /** Servers asked for that did not run, with the reason (e.g. Go is not on PATH). */
+  skipped: Record<string, string>;
+  /** Sampled records checked against the contract and the relay's normalization (bench/record-checker.ts), by server. */
+  recordChecks: Record<string, RecordCheck>;
+  summaries: ServerSummary[];
   ratios: { relaySaturationVsBaseline: number; relaySyncOffSaturationVsBaseline: number; relayVsSyncOff: number };
   targets: TargetCheck[];
 }
@@ -39,38 +99,157 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
+export function spread(values: readonly number[]): Spread {
+  const sorted = [...values].filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return { min: NaN, median: NaN, max: NaN };
+  const middle = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return { min: sorted[0], median, max: sorted[sorted.length - 1] };
+}
+
+/** Per-server figures from the phases of one run. */
+export function summarize(
+  phases: readonly PhaseReport[],
+  peakRssMb: Record<string, number>,
+  topicDuplicates: Record<string, number>,
+  cpuRate: number,
+): ServerSummary[] {
+  const rounds = (server: ServerName) =>
+    phases
+      .filter((p) => p.server === server && p.phase === 'saturation')
+      .sort((a, b) => (a.round ?? 0) - (b.round ?? 0))
+      .map((p) => p.ackedPerSecond);
+  const relayRounds = rounds('relay');
+  const servers = SERVER_NAMES.filter((name) => phases.some((p) => p.server === name));
+  return servers.map((server) => {
+    const own = phases.filter((p) => p.server === server);
+    const saturationPerSecond = rounds(server);
+    const answerMsAtRate: ServerSummary['answerMsAtRate'] = {};
+    for (const p of own.filter((q) => q.phase === 'fixed rate')) {
+      answerMsAtRate[String(p.offeredRate)] = { p50: p.latencyMs.p50, p99: p.latencyMs.p99 };
+    }
+    const atCpuRate = own.find((p) => p.phase === 'fixed rate' && p.offeredRate === cpuRate && p.answered > 0);
+    const published = own.filter((p) => p.onTopic !== undefined);
+    return {
+      server,
+      saturationPerSecond,
+      saturation: spread(saturationPerSecond),
+      relayRatio: spread(saturationPerSecond.map((perSecond, i) => (relayRounds[i] ?? NaN) / perSecond)),
+      answerMsAtRate,
+      cpuPerCallbackUs:
+        atCpuRate === undefined
+          ? undefined
+          : {
+              process: Math.round((atCpuRate.usage.cpuSeconds * 1e6) / atCpuRate.answered),
+              broker: Math.round((atCpuRate.brokerCpuSeconds * 1e6) / atCpuRate.answered),
+              answeredPerSecond: atCpuRate.ackedPerSecond,
+            },
+      peakRssMb: peakRssMb[server] ?? NaN,
+      records:
+        published.length === 0
+          ? undefined
+          : {
+              acked: published.reduce((sum, p) => sum + p.acked, 0),
+              onTopic: published.reduce((sum, p) => sum + (p.onTopic ?? 0), 0),
+              duplicates: topicDuplicates[server] ?? 0,
+            },
+    };
+  });
+}
+
 const fmt = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits));
+const thousands = (n: number) => (Number.isNaN(n) ? '–' : Math.round(n).toLocaleString('en-US'));
+const range = (s: Spread, show: (n: number) => string) => (s.min === s.max ? show(s.median) : `${show(s.median)} (${show(s.min)}–${show(s.max)})`);
+
+/**
+ * The summary: one column per server, one row per figure (saturation over the rounds, the
+ * relay's ratio, answer latency at each fixed rate, CPU per callback, RSS, records read back).
+ */
+export function summaryTable(report: BenchReport): string {
+  const summaries = report.summaries;
+  const row = (label: string, cell: (s: ServerSummary) => string) => `| ${label} | ${summaries.map(cell).join(' | ')} |`;
+  const rates = [...new Set(summaries.flatMap((s) => Object.keys(s.answerMsAtRate)))].sort((a, b) => Number(a) - Number(b));
+  const rounds = report.load.saturationRounds;
+  const relayCpu = summaries.find((s) => s.server === 'relay')?.cpuPerCallbackUs;
+  return [
+    `| | ${summaries.map((s) => SERVER_LABELS[s.server]).join(' | ')} |`,
+    `|---|${summaries.map(() => '---').join('|')}|`,
+    row(`saturation, callbacks/s: median (range) of ${rounds} rounds`, (s) => range(s.saturation, thousands)),
+    row('relay ÷ this server at saturation, round by round', (s) => (s.server === 'relay' ? '1' : range(s.relayRatio, (n) => fmt(n, 2)))),
+    ...rates.map((rate) =>
+      row(`answer p50 / p99 at ${thousands(Number(rate))}/s, ms`, (s) => {
+        const at = s.answerMsAtRate[rate];
+        return at === undefined ? '–' : `${fmt(at.p50, 1)} / ${fmt(at.p99, 1)}`;
+      }),
+    ),
+    row(`CPU per callback at ${thousands(report.load.cpuRate)}/s, µs: process + broker`, (s) => {
+      const cpu = s.cpuPerCallbackUs;
+      if (cpu === undefined) return '–';
+      const behind = cpu.answeredPerSecond < 0.95 * report.load.cpuRate ? ` (fell behind: ${thousands(cpu.answeredPerSecond)}/s)` : '';
+      return `${cpu.process} + ${cpu.broker}${behind}`;
+    }),
+    row(`relay ÷ this server, CPU per callback at ${thousands(report.load.cpuRate)}/s (process + broker)`, (s) => {
+      const cpu = s.cpuPerCallbackUs;
+      if (s.server === 'relay' || cpu === undefined || relayCpu === undefined) return s.server === 'relay' ? '1' : '–';
+      return fmt((relayCpu.process + relayCpu.broker) / (cpu.process + cpu.broker), 2);
+    }),
+    row('peak RSS, MB', (s) => fmt(s.peakRssMb)),
+    row('records on the topic / acknowledged; published twice', (s) =>
+      s.records === undefined ? '–' : `${s.records.onTopic === s.records.acked ? 'all' : `**${s.records.onTopic} / ${s.records.acked}**`}; ${s.records.duplicates}`,
+    ),
+    row("sampled records: invalid; not the relay's event / checked", (s) => {
+      const check = report.recordChecks[s.server];
+      if (check === undefined) return '–';
+      const text = `${check.invalid}; ${check.differing} / ${thousands(check.checked)}`;
+      return check.invalid + check.differing === 0 ? text : `**${text}**`;
+    }),
+  ].join('\n');
+}
+
+const phaseLabel = (p: PhaseReport) => (p.round === undefined ? p.phase : `${p.phase} ${p.round}`);
 
 export function markdownTable(report: BenchReport): string {
   const header =
     '| server | phase | offered/s | acked/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | CPU % (run-queue wait %) | RSS MB | broker CPU % | on topic / acked | c2r p50 ms | c2r p99 ms |';
-  const rows = report.phases.map((p) =>
-    [
-      p.server,
-      p.phase,
-      p.offeredRate === undefined ? 'max' : String(p.offeredRate),
-      String(p.ackedPerSecond),
-      fmt(p.latencyMs.p50, 1),
-      fmt(p.latencyMs.p90, 1),
-      fmt(p.latencyMs.p99, 1),
-      fmt(p.latencyMs.max, 1),
-      String(p.non2xx + p.errors + p.timeouts),
-      `${p.usage.cpuPercent} (${p.usage.cpuWaitPercent})`,
-      String(p.usage.maxRssMb),
-      String(p.brokerCpuPercent),
-      p.onTopic === undefined ? '–' : `${p.onTopic} / ${p.acked}`,
-      fmt(p.callbackToRecordMs?.p50),
-      fmt(p.callbackToRecordMs?.p99),
-    ].join(' | '),
-  );
+  const order = (p: PhaseReport) => SERVER_NAMES.indexOf(p.server) * 1e9 + (p.phase === 'saturation' ? 1e8 + (p.round ?? 0) : (p.offeredRate ?? 0));
+  const rows = [...report.phases]
+    .sort((a, b) => order(a) - order(b))
+    .map((p) =>
+      [
+        p.server,
+        phaseLabel(p),
+        p.offeredRate === undefined ? 'max' : String(p.offeredRate),
+        String(p.ackedPerSecond),
+        fmt(p.latencyMs.p50, 1),
+        fmt(p.latencyMs.p90, 1),
+        fmt(p.latencyMs.p99, 1),
+        fmt(p.latencyMs.max, 1),
+        String(p.non2xx + p.errors + p.timeouts),
+        `${p.usage.cpuPercent} (${p.usage.cpuWaitPercent})`,
+        String(p.usage.maxRssMb),
+        String(p.brokerCpuPercent),
+        p.onTopic === undefined ? '–' : `${p.onTopic} / ${p.acked}`,
+        fmt(p.callbackToRecordMs?.p50),
+        fmt(p.callbackToRecordMs?.p99),
+      ].join(' | '),
+    );
   const targets = report.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'met' : '**not met**'} |`);
+  const skipped = Object.entries(report.skipped);
   const m = report.machine;
+  const l = report.load;
   return [
     `Run ${report.startedAt} with \`${report.command}\` on ${m.cores} × ${m.cpu}, ${m.memoryGb} GB, Linux ${m.kernel}, Node ${m.node};`,
-    `load average ${m.loadAverageAtStart.map((l) => l.toFixed(1)).join(' ')} at start, ${m.loadAverageAtEnd.map((l) => l.toFixed(1)).join(' ')} at end.`,
-    `Load: fixed rates paced evenly (open loop, latency from each callback's due time), saturation with autocannon; up to ${report.load.connections} connections, ${report.load.secondsPerPhase} s per phase, mean body ${report.load.meanBodyBytes} B, ` +
-      `${report.load.meanMembers.toFixed(1)} members per callback, ${Math.round(report.load.duplicateShare * 100)}% exact duplicates; ` +
-      `relay run as \`node ${report.load.relayNodeOptions} <build>/main.js\` (the flags of \`npm start\`).`,
+    `load average ${m.loadAverageAtStart.map((v) => v.toFixed(1)).join(' ')} at start, ${m.loadAverageAtEnd.map((v) => v.toFixed(1)).join(' ')} at end.`,
+    `Load: fixed rates paced evenly (open loop, latency from each callback's due time), ${l.secondsPerPhase} s each; saturation with autocannon, ` +
+      `${l.saturationRounds} rounds of ${l.secondsPerSaturationRound} s; servers interleaved, in a rotated order at each step; up to ${l.connections} connections, mean body ${l.meanBodyBytes} B, ` +
+      `${l.meanMembers.toFixed(1)} members per callback, ${Math.round(l.duplicateShare * 100)}% exact duplicates; ` +
+      `relay run as \`node ${l.relayNodeOptions} <build>/main.js\` (the flags of \`npm start\`).`,
+    ...(skipped.length === 0 ? [] : [`Not run: ${skipped.map(([name, why]) => `${name} (${why})`).join(', ')}.`]),
+    ...Object.entries(report.recordChecks)
+      .filter(([, check]) => check.firstProblem !== undefined)
+      .map(([server, check]) => `First record of ${server} that failed its check: ${check.firstProblem}`),
+    '',
+    summaryTable(report),
     '',
     header,
     `|${header.split('|').slice(1, -1).map(() => '---').join('|')}|`,
@@ -78,8 +257,8 @@ export function markdownTable(report: BenchReport): string {
     '',
     `Peak RSS (VmHWM): ${Object.entries(report.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}. ` +
       `Records published twice: ${Object.entries(report.topicDuplicates).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
-    `Saturation vs bare Fastify: relay ${report.ratios.relaySaturationVsBaseline.toFixed(2)}, relay without sync ${report.ratios.relaySyncOffSaturationVsBaseline.toFixed(2)}; ` +
-      `relay vs relay without sync ${report.ratios.relayVsSyncOff.toFixed(2)}.`,
+    `Saturation (median of the rounds) vs bare Fastify: relay ${fmt(report.ratios.relaySaturationVsBaseline, 2)}, relay without sync ${fmt(report.ratios.relaySyncOffSaturationVsBaseline, 2)}; ` +
+      `relay vs relay without sync ${fmt(report.ratios.relayVsSyncOff, 2)}.`,
     '',
     '| target | measured | |',
     '|---|---|---|',
@@ -88,7 +267,7 @@ export function markdownTable(report: BenchReport): string {
   ].join('\n');
 }
 
-const COLORS: Record<ServerName, string> = { relay: '#d62728', 'relay-sync-off': '#ff7f0e', baseline: '#1f77b4' };
+const COLORS: Record<ServerName, string> = { relay: '#d62728', 'relay-sync-off': '#ff7f0e', bento: '#2ca02c', 'franz-relay': '#9467bd', baseline: '#1f77b4' };
 
 /** Answer latency p50 (dashed) and p99 (solid) against offered rate, log-scale latency. */
 export function latencySvg(report: BenchReport): string {
@@ -126,10 +305,8 @@ export function latencySvg(report: BenchReport): string {
   parts.push(`<text x="${(left + width - right) / 2}" y="${height - 12}" text-anchor="middle">offered callbacks per second</text>`);
   parts.push(`<line x1="${left}" x2="${left}" y1="${top}" y2="${height - bottom}" stroke="#333"/>`);
   parts.push(`<line x1="${left}" x2="${width - right}" y1="${height - bottom}" y2="${height - bottom}" stroke="#333"/>`);
-  const servers: ServerName[] = ['relay', 'relay-sync-off', 'baseline'];
-  servers.forEach((server, index) => {
+  SERVER_NAMES.filter((server) => fixed.some((p) => p.server === server)).forEach((server, index) => {
     const points = fixed.filter((p) => p.server === server).sort((a, b) => a.offeredRate! - b.offeredRate!);
-    if (points.length === 0) return;
     for (const [key, dash] of [['p99', ''], ['p50', ' stroke-dasharray="5,4"']] as const) {
       const path = points.map((p) => `${x(p.offeredRate!).toFixed(1)},${y(p.latencyMs[key]).toFixed(1)}`).join(' ');
       parts.push(`<polyline points="${path}" fill="none" stroke="${COLORS[server]}" stroke-width="2"${dash}/>`);

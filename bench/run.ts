@@ -1,11 +1,16 @@
 /**
- * `npm run bench [-- --quick] [-- --profile]`: the relay under realistic Tencent load.
+ * `npm run bench [-- --quick] [-- --servers=relay,bento,...] [-- --profile]`: the relay and its
+ * peers under realistic Tencent load, in one run against one broker.
  *
- * Starts a local Kafka broker (scripts/kafka-local), then, one after the other, a bare Fastify
- * baseline, the relay from its production build with default durability, and the relay with the
- * outbox sync turned off; drives each with autocannon at fixed offered rates and at saturation;
- * reads the topic back with a kafkajs consumer. Writes bench/results/latest.{json,md} and
- * latency.svg. `--profile` instead CPU-profiles the relay at saturation (bench/results/profile.md);
+ * Builds the Go peers on first use (bench/go-peers.ts; skipped when Go is missing), starts a
+ * local Kafka broker (scripts/kafka-local) and warms it up, then starts every server at once: the
+ * relay from its production build with default durability, the relay with the outbox sync off,
+ * Bento and the franz-go relay (bench/peers/), and a bare Fastify baseline. Each step (a fixed
+ * offered rate, or a saturation round) runs every server in turn, in an order rotated at each
+ * step, so that none is favoured by going first or last; every record acknowledged is read back
+ * from the topic with a kafkajs consumer. Writes bench/results/latest.{json,md} and latency.svg.
+ * `--servers=` measures only the servers named (e.g. `--servers=relay,bento` while developing);
+ * `--profile` instead CPU-profiles the relay at saturation (bench/results/profile.md);
  * `--relay=<main.js>` runs another build of the relay (e.g. an older one, to compare).
  */
 import { execFileSync } from 'node:child_process';
@@ -16,23 +21,59 @@ import { Kafka, logLevel } from 'kafkajs';
 import { startLocalKafka } from '../scripts/kafka-local/kafka-local.ts';
 import { CallbackPool } from './callback-bodies.ts';
 import { profileMarkdown, summarizeProfile, type CpuProfile } from './cpu-profile.ts';
+import { GO_PEERS, prepareGoPeers, type GoPeer } from './go-peers.ts';
 import { runLoad } from './load.ts';
 import { runPacedLoad } from './paced-load.ts';
 import { ProcessSampler } from './process-sampler.ts';
+import { RecordChecker } from './record-checker.ts';
 import { RecordCollector } from './record-collector.ts';
-import { latencySvg, markdownTable, percentile, type BenchReport, type PhaseReport, type ServerName, type TargetCheck } from './report.ts';
-import { startBaseline, startRelay, type ServerProcess } from './servers.ts';
+import {
+  latencySvg,
+  markdownTable,
+  percentile,
+  SERVER_NAMES,
+  summarize,
+  type BenchReport,
+  type PhaseReport,
+  type ServerName,
+  type ServerSummary,
+  type TargetCheck,
+} from './report.ts';
+import { startBaseline, startBento, startFranzRelay, startRelay, type ServerProcess } from './servers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = join(ROOT, 'bench/results');
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
 const quick = args.has('--quick');
 const profile = args.has('--profile');
 const SECONDS = quick ? 5 : 10;
-const RATES = quick ? [2000] : [500, 2000, 5000, 10000];
+/** The fixed rate at which CPU per callback is compared. */
+const CPU_RATE = 3000;
+const RATES = quick ? [2000, CPU_RATE] : [500, 2000, CPU_RATE, 5000, 10000];
+const SATURATION_ROUNDS = 3;
+const SATURATION_SECONDS = quick ? 4 : 8;
 const CONNECTIONS = 64;
 const DRAIN_TIMEOUT_MS = 30_000;
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+/** The servers `--servers=a,b` names, in the tables' order; all of them without the flag. */
+function selectedServers(): ServerName[] {
+  const given = argv.find((arg) => arg.startsWith('--servers='));
+  if (given === undefined) return [...SERVER_NAMES];
+  const names = given
+    .slice('--servers='.length)
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const unknown = names.filter((name) => !(SERVER_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new Error(`--servers: unknown ${unknown.join(', ') || '(none given)'}; choose from ${SERVER_NAMES.join(', ')}`);
+  }
+  return SERVER_NAMES.filter((name) => names.includes(name));
+}
+
+const isGoPeer = (name: ServerName): name is GoPeer => (GO_PEERS as readonly string[]).includes(name);
 
 function relayEntry(): string {
   const given = process.argv.find((arg) => arg.startsWith('--relay='));
@@ -71,58 +112,74 @@ async function createTopics(brokers: string, topics: string[]): Promise<void> {
   }
 }
 
-interface ServerRun {
-  phases: PhaseReport[];
-  peakRssMb: number;
-  topicDuplicates: number;
+/** A server of the run, started, with the consumer reading back its topic (servers that publish). */
+interface Contender {
+  name: ServerName;
+  server: ServerProcess;
+  collector?: RecordCollector;
 }
 
-async function measureServer(
-  name: ServerName,
-  server: ServerProcess,
-  pool: CallbackPool,
-  collector: RecordCollector | undefined,
-  brokerPid: number,
-): Promise<ServerRun> {
-  log(`${name}: warm-up`);
-  await runPacedLoad({ url: server.url, pool, seconds: quick ? 2 : 3, connections: CONNECTIONS, rate: 1000 });
-  const phases: PhaseReport[] = [];
-  for (const rate of [...RATES, undefined]) {
-    const sampler = new ProcessSampler(server.pid);
-    const brokerSampler = new ProcessSampler(brokerPid);
-    sampler.start();
-    brokerSampler.start();
-    const load =
-      rate === undefined
-        ? await runLoad({ url: server.url, pool, seconds: SECONDS, connections: CONNECTIONS })
-        : await runPacedLoad({ url: server.url, pool, seconds: SECONDS, connections: CONNECTIONS, rate });
-    const usage = sampler.stop();
-    const brokerCpuPercent = brokerSampler.stop().cpuPercent;
-    const { ackedIds, ...rest } = load;
-    const phase: PhaseReport = { ...rest, server: name, phase: rate === undefined ? 'saturation' : 'fixed rate', usage, brokerCpuPercent, acked: ackedIds.length };
-    if (collector !== undefined) {
-      const missing = await collector.waitFor(ackedIds, DRAIN_TIMEOUT_MS);
-      const latencies = ackedIds.map((id) => collector.latencyById.get(id)).filter((v) => v !== undefined).sort((a, b) => a - b);
-      phase.onTopic = ackedIds.length - missing;
-      phase.missing = missing;
-      phase.callbackToRecordMs = { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] ?? NaN };
-    }
-    log(
-      `${name} ${rate ?? 'max'}/s: acked ${phase.ackedPerSecond}/s p50 ${phase.latencyMs.p50} p99 ${phase.latencyMs.p99} ms ` +
-        `non-2xx ${phase.non2xx} CPU ${usage.cpuPercent}% (waiting for a core ${usage.cpuWaitPercent}%) RSS ${usage.maxRssMb} MB broker CPU ${brokerCpuPercent}%` +
-        (phase.onTopic === undefined ? '' : ` on topic ${phase.onTopic}/${phase.acked} c2r p99 ${phase.callbackToRecordMs?.p99} ms`),
-    );
-    phases.push(phase);
+/** One step of the schedule: a fixed offered rate, or a saturation round (no rate). */
+interface Step {
+  rate?: number;
+  round?: number;
+  seconds: number;
+}
+
+async function measurePhase(contender: Contender, step: Step, pool: CallbackPool, brokerPid: number): Promise<PhaseReport> {
+  const { name, server, collector } = contender;
+  const sampler = new ProcessSampler(server.pid, { allThreads: server.runtime === 'go' });
+  const brokerSampler = new ProcessSampler(brokerPid);
+  sampler.start();
+  brokerSampler.start();
+  const load =
+    step.rate === undefined
+      ? await runLoad({ url: server.url, pool, seconds: step.seconds, connections: CONNECTIONS })
+      : await runPacedLoad({ url: server.url, pool, seconds: step.seconds, connections: CONNECTIONS, rate: step.rate });
+  const usage = sampler.stop();
+  const broker = brokerSampler.stop();
+  const { ackedIds, ...rest } = load;
+  const phase: PhaseReport = {
+    ...rest,
+    server: name,
+    phase: step.rate === undefined ? 'saturation' : 'fixed rate',
+    ...(step.round !== undefined && { round: step.round }),
+    usage,
+    brokerCpuPercent: broker.cpuPercent,
+    brokerCpuSeconds: broker.cpuSeconds,
+    acked: ackedIds.length,
+  };
+  if (collector !== undefined) {
+    // Also keeps the next server's phase clear of this one's delivery backlog.
+    const missing = await collector.waitFor(ackedIds, DRAIN_TIMEOUT_MS);
+    const latencies = ackedIds.map((id) => collector.latencyById.get(id)).filter((v) => v !== undefined).sort((a, b) => a - b);
+    phase.onTopic = ackedIds.length - missing;
+    phase.missing = missing;
+    phase.callbackToRecordMs = { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] ?? NaN };
   }
-  const peakRssMb = phases.reduce((max, p) => Math.max(max, p.usage.peakRssMb), 0);
-  return { phases, peakRssMb, topicDuplicates: collector?.duplicates ?? 0 };
+  log(
+    `${name} ${step.rate ?? 'max'}/s${step.round === undefined ? '' : ` (round ${step.round})`}: acked ${phase.ackedPerSecond}/s p50 ${phase.latencyMs.p50} p99 ${phase.latencyMs.p99} ms ` +
+      `non-2xx ${phase.non2xx} CPU ${usage.cpuPercent}% (waiting for a core ${usage.cpuWaitPercent}%) RSS ${usage.maxRssMb} MB broker CPU ${broker.cpuPercent}%` +
+      (phase.onTopic === undefined ? '' : ` on topic ${phase.onTopic}/${phase.acked} c2r p99 ${phase.callbackToRecordMs?.p99} ms`),
+  );
+  return phase;
 }
 
-function checkTargets(phases: PhaseReport[], peakRssMb: number, ratio: number): TargetCheck[] {
+/** `items` rotated left by `by`: step k starts with the k-th server. */
+function rotated<T>(items: readonly T[], by: number): T[] {
+  const k = by % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
+function checkTargets(phases: PhaseReport[], summaries: ServerSummary[], ratio: number): TargetCheck[] {
   const relay = phases.filter((p) => p.server === 'relay');
+  const relaySummary = summaries.find((s) => s.server === 'relay');
+  const bento = summaries.find((s) => s.server === 'bento');
+  const peakRssMb = relaySummary?.peakRssMb ?? NaN;
   const at2000 = relay.find((p) => p.offeredRate === 2000);
   const complete = relay.filter((p) => p.missing === 0 && p.non2xx + p.errors + p.timeouts === 0);
   const sustained = Math.max(0, ...complete.map((p) => p.ackedPerSecond));
+  const cpu = relaySummary?.cpuPerCallbackUs?.process;
   return [
     { target: '≥ 10,000 acknowledged callbacks/s sustained, every one on the topic', measured: `${sustained}/s`, met: sustained >= 10_000 },
     { target: 'answer p99 ≤ 10 ms at 2,000/s', measured: `${at2000?.latencyMs.p99 ?? '–'} ms`, met: (at2000?.latencyMs.p99 ?? Infinity) <= 10 },
@@ -133,6 +190,16 @@ function checkTargets(phases: PhaseReport[], peakRssMb: number, ratio: number): 
     },
     { target: 'relay peak RSS ≤ 200 MB', measured: `${peakRssMb} MB`, met: peakRssMb <= 200 },
     { target: 'saturation ≥ 50% of bare Fastify', measured: `${Math.round(ratio * 100)}%`, met: ratio >= 0.5 },
+    { target: `relay CPU per callback ≤ 90 µs at ${CPU_RATE.toLocaleString('en-US')}/s`, measured: `${cpu ?? '–'} µs`, met: (cpu ?? Infinity) <= 90 },
+    ...(bento === undefined
+      ? []
+      : [
+          {
+            target: 'saturation ≥ 1.5× Bento in every round',
+            measured: `${bento.relayRatio.min.toFixed(2)}–${bento.relayRatio.max.toFixed(2)}×`,
+            met: bento.relayRatio.min >= 1.5,
+          },
+        ]),
   ];
 }
 
@@ -154,50 +221,104 @@ async function warmUpBroker(brokers: string, entry: string, runId: string, pool:
   }
 }
 
-async function benchmark(brokers: string, brokerPid: number, entry: string, runId: string): Promise<void> {
+interface RunContext {
+  brokers: string;
+  entry: string;
+  runId: string;
+  pool: CallbackPool;
+  peers: Map<GoPeer, { binary: string; dir: string }>;
+  checker: RecordChecker | undefined;
+}
+
+async function startContender(name: ServerName, context: RunContext): Promise<Contender> {
+  if (name === 'baseline') return { name, server: await startBaseline(ROOT) };
+  const { brokers, entry, runId, pool } = context;
+  const topic = `bench.member-state.${runId}.${name}`;
+  const dlqTopic = `bench.dlq.${runId}.${name}`;
+  await createTopics(brokers, [topic, dlqTopic]);
+  const collector = new RecordCollector(
+    brokers,
+    topic,
+    (eventTime) => pool.idOf(eventTime),
+    (id, message) => context.checker?.check(name, id, message),
+  );
+  await collector.start();
+  try {
+    let server: ServerProcess;
+    if (isGoPeer(name)) {
+      const peer = context.peers.get(name);
+      if (peer === undefined) throw new Error(`${name} was not built`);
+      server = await (name === 'bento' ? startBento : startFranzRelay)({ ...peer, brokers, topic });
+    } else {
+      server = await startRelay({ entry, brokers, topic, dlqTopic, outboxSync: name === 'relay' ? 'process' : 'off', nodeOptions: relayNodeOptions() });
+    }
+    return { name, server, collector };
+  } catch (error) {
+    await collector.stop();
+    throw error;
+  }
+}
+
+interface BenchmarkOptions {
+  brokers: string;
+  brokerPid: number;
+  entry: string;
+  runId: string;
+  /** The servers to measure (the Go peers among them built). */
+  servers: ServerName[];
+  peers: RunContext['peers'];
+  /** Servers asked for that will not run, with the reason. */
+  skipped: Record<string, string>;
+}
+
+async function benchmark({ brokers, brokerPid, entry, runId, servers, peers, skipped }: BenchmarkOptions): Promise<void> {
   const startedAt = new Date().toISOString();
   const loadAverageAtStart = os.loadavg();
   const pool = new CallbackPool({ baseTime: Date.now() });
-  const variants: { name: ServerName; sync?: 'process' | 'off' }[] = [
-    { name: 'baseline' },
-    { name: 'relay', sync: 'process' },
-    { name: 'relay-sync-off', sync: 'off' },
-  ];
+  const checker = RecordChecker.forBuild(entry, pool);
+  if (checker === undefined) log(`no libs/ beside ${entry}: records are counted, not checked against the contract`);
+  const context: RunContext = { brokers, entry, runId, pool, peers, checker };
   await warmUpBroker(brokers, entry, runId, pool);
+  const contenders: Contender[] = [];
   const phases: PhaseReport[] = [];
-  const peakRssMb: Record<string, number> = {};
   const topicDuplicates: Record<string, number> = {};
-  for (const variant of variants) {
-    let server: ServerProcess;
-    let collector: RecordCollector | undefined;
-    if (variant.sync === undefined) {
-      server = await startBaseline(ROOT);
-    } else {
-      const topic = `bench.member-state.${runId}.${variant.name}`;
-      await createTopics(brokers, [topic, `bench.dlq.${runId}.${variant.name}`]);
-      collector = new RecordCollector(brokers, topic, (eventTime) => pool.idOf(eventTime));
-      await collector.start();
-      server = await startRelay({ entry, brokers, topic, dlqTopic: `bench.dlq.${runId}.${variant.name}`, outboxSync: variant.sync, nodeOptions: relayNodeOptions() });
+  try {
+    for (const name of servers) {
+      log(`starting ${name}`);
+      contenders.push(await startContender(name, context));
     }
-    try {
-      const run = await measureServer(variant.name, server, pool, collector, brokerPid);
-      phases.push(...run.phases);
-      peakRssMb[variant.name] = run.peakRssMb;
-      if (collector !== undefined) topicDuplicates[variant.name] = run.topicDuplicates;
-    } finally {
+    for (const contender of contenders) {
+      log(`${contender.name}: warm-up`);
+      await runPacedLoad({ url: contender.server.url, pool, seconds: quick ? 2 : 3, connections: CONNECTIONS, rate: 1000 });
+    }
+    const steps: Step[] = [
+      ...RATES.map((rate) => ({ rate, seconds: SECONDS })),
+      ...Array.from({ length: SATURATION_ROUNDS }, (_, i) => ({ round: i + 1, seconds: SATURATION_SECONDS })),
+    ];
+    for (const [index, step] of steps.entries()) {
+      for (const contender of rotated(contenders, index)) phases.push(await measurePhase(contender, step, pool, brokerPid));
+    }
+    for (const { name, collector } of contenders) {
+      if (collector !== undefined) topicDuplicates[name] = collector.duplicates;
+    }
+  } finally {
+    for (const { server, collector } of contenders) {
       await server.stop();
       await collector?.stop();
     }
   }
-  const saturation = (name: ServerName) => phases.find((p) => p.server === name && p.offeredRate === undefined)?.ackedPerSecond ?? NaN;
+  const peakRssMb: Record<string, number> = {};
+  for (const p of phases) peakRssMb[p.server] = Math.max(peakRssMb[p.server] ?? 0, p.usage.peakRssMb);
+  const summaries = summarize(phases, peakRssMb, topicDuplicates, CPU_RATE);
+  const median = (name: ServerName) => summaries.find((s) => s.server === name)?.saturation.median ?? NaN;
   const ratios = {
-    relaySaturationVsBaseline: saturation('relay') / saturation('baseline'),
-    relaySyncOffSaturationVsBaseline: saturation('relay-sync-off') / saturation('baseline'),
-    relayVsSyncOff: saturation('relay') / saturation('relay-sync-off'),
+    relaySaturationVsBaseline: median('relay') / median('baseline'),
+    relaySyncOffSaturationVsBaseline: median('relay-sync-off') / median('baseline'),
+    relayVsSyncOff: summaries.find((s) => s.server === 'relay-sync-off')?.relayRatio.median ?? NaN,
   };
   const report: BenchReport = {
     startedAt,
-    command: `npm run bench${quick ? ' -- --quick' : ''}`,
+    command: `npm run bench${argv.length === 0 ? '' : ` -- ${argv.join(' ')}`}`,
     machine: {
       cpu: os.cpus()[0]?.model ?? 'unknown',
       cores: os.availableParallelism(),
@@ -207,12 +328,25 @@ async function benchmark(brokers: string, brokerPid: number, entry: string, runI
       loadAverageAtStart,
       loadAverageAtEnd: os.loadavg(),
     },
-    load: { connections: CONNECTIONS, secondsPerPhase: SECONDS, relayNodeOptions: relayNodeOptions(), meanBodyBytes: pool.meanBodyBytes, meanMembers: pool.meanMembers, duplicateShare: 0.05 },
+    load: {
+      connections: CONNECTIONS,
+      secondsPerPhase: SECONDS,
+      saturationRounds: SATURATION_ROUNDS,
+      secondsPerSaturationRound: SATURATION_SECONDS,
+      cpuRate: CPU_RATE,
+      relayNodeOptions: relayNodeOptions(),
+      meanBodyBytes: pool.meanBodyBytes,
+      meanMembers: pool.meanMembers,
+      duplicateShare: 0.05,
+    },
     phases,
     peakRssMb,
     topicDuplicates,
+    skipped,
+    recordChecks: checker?.results() ?? {},
+    summaries,
     ratios,
-    targets: checkTargets(phases, peakRssMb.relay ?? NaN, ratios.relaySaturationVsBaseline),
+    targets: checkTargets(phases, summaries, ratios.relaySaturationVsBaseline),
   };
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -264,11 +398,22 @@ async function profileRelay(brokers: string, entry: string, runId: string): Prom
 
 async function main(): Promise<void> {
   const entry = relayEntry();
+  const servers = profile ? [] : selectedServers();
+  // Built before the broker starts, so that a first build's 90 s of compiling measures nothing.
+  const builds = await prepareGoPeers(ROOT, servers.filter(isGoPeer), log);
+  const peers: RunContext['peers'] = new Map();
+  const skipped: Record<string, string> = {};
+  for (const build of builds) {
+    if ('skipped' in build) skipped[build.peer] = build.skipped;
+    else peers.set(build.peer, build);
+  }
+  const running = servers.filter((name) => !isGoPeer(name) || peers.has(name));
+  if (!profile && running.length === 0) throw new Error(`no server left to run (${Object.entries(skipped).map(([name, why]) => `${name}: ${why}`).join('; ')})`);
   log('starting the local Kafka broker');
   const kafka = await startLocalKafka({ log: (m) => log(m) });
   const runId = Date.now().toString(36);
   try {
-    await (profile ? profileRelay(kafka.brokers, entry, runId) : benchmark(kafka.brokers, kafka.pid, entry, runId));
+    await (profile ? profileRelay(kafka.brokers, entry, runId) : benchmark({ brokers: kafka.brokers, brokerPid: kafka.pid, entry, runId, servers: running, peers, skipped }));
   } finally {
     log('stopping the broker');
     await kafka.destroy();

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 /** A server under test, running as its own process. */
 export interface ServerProcess {
   pid: number;
+  /** Go servers run their work on many threads; Node servers' work is on the main thread. */
+  runtime: 'node' | 'go';
   url: string;
   /** Writes a line to the process's stdin (the profiler launcher listens there). */
   send(line: string): void;
@@ -42,8 +44,15 @@ async function waitForPort(port: number, child: ChildProcess, output: () => stri
   throw new Error(`server did not listen on ${port} within ${timeoutMs} ms:\n${output()}`);
 }
 
-function start(args: string[], env: Record<string, string>, port: number, cleanup: () => void): Promise<ServerProcess> {
-  const child = spawn(process.execPath, args, {
+function start(
+  runtime: ServerProcess['runtime'],
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  port: number,
+  cleanup: () => void,
+): Promise<ServerProcess> {
+  const child = spawn(command, args, {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -56,7 +65,7 @@ function start(args: string[], env: Record<string, string>, port: number, cleanu
   let stopping = false;
   const exited = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {
-      if (!stopping) process.stderr.write(`[bench] server ${args.join(' ')} exited (${code ?? signal}) unexpectedly:\n${output}\n`);
+      if (!stopping) process.stderr.write(`[bench] server ${[command, ...args].join(' ')} exited (${code ?? signal}) unexpectedly:\n${output}\n`);
       resolve();
     }),
   );
@@ -71,7 +80,7 @@ function start(args: string[], env: Record<string, string>, port: number, cleanu
     cleanup();
   };
   return waitForPort(port, child, () => output).then(
-    () => ({ pid: child.pid!, url: `http://127.0.0.1:${port}`, send: (line: string) => child.stdin.write(`${line}\n`), stop }),
+    () => ({ pid: child.pid!, runtime, url: `http://127.0.0.1:${port}`, send: (line: string) => child.stdin.write(`${line}\n`), stop }),
     async (error: unknown) => {
       await stop();
       throw error;
@@ -96,6 +105,8 @@ export interface RelayOptions {
 export async function startRelay(options: RelayOptions): Promise<ServerProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
   return start(
+    'node',
+    process.execPath,
     [...(options.launcher ?? []), options.entry],
     {
       KAFKA_BROKERS: options.brokers,
@@ -116,5 +127,36 @@ export async function startRelay(options: RelayOptions): Promise<ServerProcess> 
 
 /** The bare Fastify baseline. */
 export async function startBaseline(repoRoot: string): Promise<ServerProcess> {
-  return start([join(repoRoot, 'bench/baseline-server.ts')], {}, await freePort(), () => undefined);
+  return start('node', process.execPath, [join(repoRoot, 'bench/baseline-server.ts')], {}, await freePort(), () => undefined);
+}
+
+export interface PeerOptions {
+  /** The peer's binary (bench/go-peers.ts). */
+  binary: string;
+  /** Its folder under bench/peers/ (Bento's config and mapping are there). */
+  dir: string;
+  brokers: string;
+  topic: string;
+}
+
+/** The peers read the relay's own variable names, so one environment serves all. */
+function peerEnv(options: PeerOptions): Record<string, string> {
+  return { KAFKA_BROKERS: options.brokers, MEMBER_STATE_TOPIC: options.topic, TENCENT_SDK_APP_IDS: BENCH_APP_ID };
+}
+
+/** Bento with its config of the relay's work (bench/peers/bento/relay.yaml). */
+export async function startBento(options: PeerOptions): Promise<ServerProcess> {
+  return start(
+    'go',
+    options.binary,
+    ['-c', join(options.dir, 'relay.yaml')],
+    { ...peerEnv(options), BENTO_MAPPING: join(options.dir, 'relay.blobl') },
+    await freePort(),
+    () => undefined,
+  );
+}
+
+/** The minimal franz-go relay (bench/peers/franz-relay/main.go). */
+export async function startFranzRelay(options: PeerOptions): Promise<ServerProcess> {
+  return start('go', options.binary, [], peerEnv(options), await freePort(), () => undefined);
 }
