@@ -51,6 +51,14 @@ interface Room {
 
 type Action = 'enter' | 'leave' | 'interrupt' | 'recover' | 'kick';
 
+/**
+ * The first numeric TRTC room id of a run; room n of the run is `base + n` (fewer than 1000 rooms
+ * keep one run's numeric rooms within one thousand).
+ */
+export function numericRoomBase(runId: string): number {
+  return (Number.parseInt(runId.replace(/[^0-9a-f]/gi, '').slice(0, 6) || '1', 16) % 9_000_000) * 1000 + 1_000_000_000;
+}
+
 /** Small deterministic PRNG (mulberry32): the same seed sends the same mix. */
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -86,7 +94,7 @@ export class CallbackScenario {
   constructor(private readonly options: ScenarioOptions) {
     this.random = mulberry32(options.seed ?? 1);
     this.now = options.now ?? Date.now;
-    const numericBase = (Number.parseInt(options.runId.replace(/[^0-9a-f]/gi, '').slice(0, 6) || '1', 16) % 9_000_000) * 1000 + 1_000_000_000;
+    const numericBase = numericRoomBase(options.runId);
     const trtcShare = options.trtcShare ?? 0.3;
     this.rooms = Array.from({ length: options.rooms }, (_, index) => {
       const source: SimulatedSource = index > 0 && this.random() < trtcShare ? 'trtc' : 'live';
