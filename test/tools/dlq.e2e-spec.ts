@@ -1,4 +1,4 @@
-import { liveCallbackSign } from '@app/tencent-callbacks';
+import { liveCallbackSign, trtcCallbackSign } from '@app/tencent-callbacks';
 import { randomUUID } from 'node:crypto';
 import { liveQuery, post, startRelay, TEST_APP_ID, type RunningRelay } from '../support/relay-harness';
 import { relayProcessEnv, RelayProcess, ensureRelayBuilt } from '../support/relay-process';
@@ -8,8 +8,10 @@ import { TopicReader } from '../support/topic-reader';
 
 const BROKERS = process.env.KAFKA_BROKERS!;
 const TOKEN = 'dlq-callback-token';
+const TRTC_KEY = 'dlq-trtc-key';
 const ADMIN_TOKEN = `admin-${randomUUID()}-${randomUUID()}`;
 const LIVE = '/webhooks/tencent/live';
+const TRTC = '/webhooks/tencent/trtc';
 
 /** A Live callback signed now, as Tencent sends it. */
 function signedQuery(command: string): Record<string, string> {
@@ -36,7 +38,7 @@ describe('npm run dlq against the real broker and the real relay', () => {
 
   beforeAll(async () => {
     // Before the rule change: only Kind "a" is valid. Three callbacks are refused and dead-lettered.
-    const before = await startRelay({ ...topics, TENCENT_CALLBACK_TOKEN: TOKEN }, [RuleChangeModule.register({ kinds: ['a'], topic: topics.MEMBER_STATE_TOPIC })]);
+    const before = await startRelay({ ...topics, TENCENT_CALLBACK_TOKEN: TOKEN, TRTC_CALLBACK_KEY: TRTC_KEY }, [RuleChangeModule.register({ kinds: ['a'], topic: topics.MEMBER_STATE_TOPIC })]);
     const refused = [
       { RoomId: roomId, Kind: 'b', EventTime: 1_760_000_000_001 },
       { RoomId: roomId, Kind: 'c', EventTime: 1_760_000_000_002 },
@@ -47,11 +49,15 @@ describe('npm run dlq against the real broker and the real relay', () => {
     // Written by hand: a JS number cannot hold the account's 18 digits.
     const sideways = `{"RoomId":"${roomId}","EventType":"Sideways","EventCause":"Enter","MemberList":[{"Member_Account":144115233775727695}],"EventTime":1760000000003}`;
     expect((await post(before.url, LIVE, sideways, signedQuery('Live.CallbackAfterMemberStateChanged'))).status).toBe(422);
+    // A TRTC enter event without UserId, correctly signed: refused (422) and dead-lettered.
+    const noUser = '{\n\t"EventGroupId":\t1,\n\t"EventType":\t103,\n\t"EventInfo":\t{\n\t\t"RoomId":\t8489,\n\t\t"EventTs":\t1760000000\n\t}\n}';
+    const trtc = await post(before.url, TRTC, noUser, '', { 'content-type': 'application/json', SdkAppId: TEST_APP_ID, Sign: trtcCallbackSign(TRTC_KEY, noUser) });
+    expect(trtc.status).toBe(422);
     dlqRecords = await new TopicReader(BROKERS, topics.DLQ_TOPIC).start();
-    await dlqRecords.waitFor(3);
+    await dlqRecords.waitFor(4);
     await before.close();
     // After it: Kind "b" is valid too; an operator token is configured, and a Tencent signature is stale after 1 s.
-    relay = await startRelay({ ...topics, TENCENT_CALLBACK_TOKEN: TOKEN, ADMIN_TOKEN, SIGNATURE_MAX_SKEW_S: '1' }, [
+    relay = await startRelay({ ...topics, TENCENT_CALLBACK_TOKEN: TOKEN, TRTC_CALLBACK_KEY: TRTC_KEY, ADMIN_TOKEN, SIGNATURE_MAX_SKEW_S: '1' }, [
       RuleChangeModule.register({ kinds: ['a', 'b'], topic: topics.MEMBER_STATE_TOPIC }),
     ]);
     events = await new TopicReader(BROKERS, topics.MEMBER_STATE_TOPIC).start();
@@ -69,10 +75,11 @@ describe('npm run dlq against the real broker and the real relay', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^ID\s+AGE\s+APP\s+COMMAND\s+REASON$/);
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(6);
     expect(run.stdout).toMatch(new RegExp(`^\\d+-\\d+\\s+\\d+s\\s+${TEST_APP_ID}\\s+${RULE_CHANGE_COMMAND.replace(/\./g, '\\.')}\\s+invalid callback body: Kind: must be one of a`, 'm'));
     expect(run.stdout).toMatch(/Live\.CallbackAfterMemberStateChanged\s+invalid callback body: EventType/);
-    expect(run.stdout).toContain('3 dead letter(s)');
+    expect(run.stdout).toMatch(/TRTC\.103\s+invalid TRTC callback body: EventInfo\.UserId/);
+    expect(run.stdout).toContain('4 dead letter(s)');
     const filtered = await dlq(['list', '--reason', 'eventtype', '--since', '10m']);
     expect(filtered.stdout).toContain('1 dead letter(s)');
   });
@@ -112,9 +119,14 @@ describe('npm run dlq against the real broker and the real relay', () => {
     const bySince = await dlq(['replay', '--since', '1h', '--reason', 'Kind']);
     expect(bySince.code).toBe(1);
     expect(bySince.stdout).toMatch(/accepted[\s\S]*refused again[\s\S]*replayed 1 of 2/);
+    // TRTC too: its signature (not kept with the dead letter) is not asked for; its content is judged again.
+    const [idOfTrtc] = idsOf((await dlq(['list'])).stdout, 'TRTC.103');
+    const trtc = await dlq(['replay', idOfTrtc]);
+    expect(trtc.code).toBe(1);
+    expect(trtc.stdout).toMatch(new RegExp(`${idOfTrtc}  refused again \\(422, ErrorCode 42201\\): invalid TRTC callback body: EventInfo\\.UserId`));
     await dlqRecords.settle(2000);
-    expect(dlqRecords.records).toHaveLength(3);
-    expect((await dlq(['list'])).stdout).toContain('3 dead letter(s)');
+    expect(dlqRecords.records).toHaveLength(4);
+    expect((await dlq(['list'])).stdout).toContain('4 dead letter(s)');
     expect(events.values<{ cause: string }>().some((event) => event.cause === 'kind_c')).toBe(false);
   });
 
