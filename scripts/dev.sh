@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-deps.sh
-exec node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON scripts/dev.ts "$@"
+# kafkajs 2.2.4 sets a negative timeout once per process; Node 24 warns about it, harmlessly.
+exec node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON --disable-warning=TimeoutNegativeWarning scripts/dev.ts "$@"

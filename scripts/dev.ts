@@ -8,6 +8,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Kafka, logLevel } from 'kafkajs';
 
 const root = process.cwd();
 const node = process.execPath;
@@ -27,7 +28,7 @@ function build(): void {
 /** Starts scripts/kafka-local and resolves with its bootstrap address. */
 async function startKafka(): Promise<string> {
   log('KAFKA_BROKERS is not set: starting a local Kafka broker (scripts/kafka-local)');
-  const kafka = spawn(node, ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', 'scripts/kafka-local/kafka-local.ts', 'start'], {
+  const kafka = spawn(node, ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', '--disable-warning=TimeoutNegativeWarning', 'scripts/kafka-local/kafka-local.ts', 'start'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(kafka);
@@ -40,6 +41,30 @@ async function startKafka(): Promise<string> {
     });
     kafka.on('exit', (code) => reject(new Error(`kafka-local exited with code ${code}`)));
   });
+}
+
+/**
+ * A broker that has just started answers the first producer-id request with "The coordinator is
+ * loading" (a retriable error), which kafkajs logs as ERROR although it then succeeds. One
+ * transaction through a throwaway topic here, quietly, lets the relay meet a broker that is ready.
+ */
+async function warmUpKafka(brokers: string): Promise<void> {
+  const kafka = new Kafka({ clientId: 'dev-warm-up', brokers: brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 10 } });
+  const topic = 'dev.warm-up';
+  const admin = kafka.admin();
+  const producer = kafka.producer({ transactionalId: 'dev-warm-up', idempotent: true, maxInFlightRequests: 1 });
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await producer.connect();
+    const transaction = await producer.transaction();
+    await transaction.send({ topic, messages: [{ value: 'warm-up' }] });
+    await transaction.commit();
+    await admin.deleteTopics({ topics: [topic] });
+  } finally {
+    await producer.disconnect();
+    await admin.disconnect();
+  }
 }
 
 function startRelay(env: Record<string, string>): ChildProcess {
@@ -94,7 +119,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
   build();
-  const brokers = process.env.KAFKA_BROKERS || (await startKafka());
+  let brokers = process.env.KAFKA_BROKERS;
+  if (!brokers) {
+    brokers = await startKafka();
+    await warmUpKafka(brokers);
+  }
   const port = process.env.PORT || '3000';
   const appId = (process.env.TENCENT_SDK_APP_IDS || '1400000001').split(',')[0].trim();
   const topic = process.env.MEMBER_STATE_TOPIC || 'tencent.member-state.v1';

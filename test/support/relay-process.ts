@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { TEST_APP_ID } from './relay-harness';
+import { appendToSpecLog } from './spec-log';
 
 const ROOT = resolve(__dirname, '..', '..');
 /** Entry of the built relay (`nest build relay` keeps the source layout under dist). */
@@ -56,8 +57,13 @@ export class RelayProcess {
     readonly child: ChildProcess,
     readonly url: string,
   ) {
-    child.stdout?.on('data', (chunk: Buffer) => this.output.push(chunk.toString('utf8')));
-    child.stderr?.on('data', (chunk: Buffer) => this.output.push(chunk.toString('utf8')));
+    // Kept for the spec's assertions and written to the spec's log (printed only if the spec fails).
+    const keep = (chunk: Buffer) => {
+      this.output.push(chunk.toString('utf8'));
+      appendToSpecLog(chunk);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
     this.exited = new Promise((resolveExit) => child.once('exit', (code, signal) => resolveExit({ code, signal })));
   }
 

@@ -4,6 +4,7 @@ import { KafkaModule, RECORD_PUBLISHER, type RecordPublisher } from '@app/kafka'
 import { ObservabilityModule } from '@app/observability';
 import { OutboxModule } from '@app/outbox';
 import { DestroyRoomModule, MemberStateModule } from '@app/tencent-callbacks';
+import { AdminModule } from './admin/admin.module';
 import { RELAY_CONFIG, type RelayConfig } from './config/relay-config';
 import { RelayConfigModule } from './config/relay-config.module';
 import { refusedRecordDeadLetter } from './delivery/refused-record.dead-letter';
@@ -57,6 +58,7 @@ export class AppModule {
         RelayMetricsModule,
         MemberStateModule.register({ topic: config.topics.memberState }),
         DestroyRoomModule.register({ topic: config.topics.memberState }),
+        ...(config.admin.token === undefined ? [] : [AdminModule]),
         ...extensions,
       ],
       providers: [{ provide: APP_FILTER, useClass: TencentExceptionFilter }],

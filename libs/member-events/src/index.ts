@@ -7,3 +7,4 @@ export * from './encode';
 export * from './member-event.schema';
 export * from './decode/errors';
 export * from './decode/decode-member-event';
+export * from './dead-letter';

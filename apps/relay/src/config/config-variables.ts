@@ -30,6 +30,7 @@ export const CONFIG_VARIABLES = [
   { name: 'TRTC_SDK_APP_IDS', description: 'Comma-separated SDKAppIDs whose TRTC room event callbacks are accepted (default: `TENCENT_SDK_APP_IDS`).' },
   { name: 'TRTC_CALLBACK_KEY', secret: true, description: 'TRTC callback signing key of every app without its own in `TRTC_CALLBACK_KEYS`; when set, the `Sign` header is required and checked.' },
   { name: 'TRTC_CALLBACK_KEYS', secret: true, description: 'Per-app TRTC signing keys: comma-separated `SdkAppId:key` pairs.' },
+  { name: 'ADMIN_TOKEN', secret: true, description: 'Bearer token of the operator endpoint `POST /admin/dead-letters/replay` (`npm run dlq -- replay`): 32 to 512 visible ASCII characters. Unset: the endpoint does not exist (404).' },
   { name: 'BODY_LIMIT_BYTES', default: '1048576', description: 'Largest accepted request body; a larger one is answered 413.' },
   { name: 'REQUEST_TIMEOUT_MS', default: '10000', description: 'Time allowed to receive a whole request; a slower one is answered 408 and its connection closed.' },
   { name: 'MAX_HEADER_COUNT', default: '100', description: 'Most request headers accepted; more is answered 431.' },

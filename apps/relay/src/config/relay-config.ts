@@ -52,6 +52,8 @@ export interface RelayConfig {
     dedupeWindowMs: number;
     publishTimeoutMs: number;
   };
+  /** Operator endpoints (dead-letter replay); off when `token` is undefined. */
+  admin: { token?: string };
   shutdownTimeoutMs: number;
   logLevel: LogLevel;
   logFormat: 'json' | 'text';
@@ -156,6 +158,16 @@ function readTopics(reader: RelayEnvReader): RelayConfig['topics'] {
 }
 
 /** Reads and validates the configuration; throws {@link ConfigError} naming the first bad variable. */
+/** `ADMIN_TOKEN`: long enough not to be guessed, and nothing a header would mangle. */
+function readAdminToken(reader: RelayEnvReader): string | undefined {
+  const token = reader.raw('ADMIN_TOKEN');
+  if (token !== undefined && !/^[\x21-\x7e]{32,512}$/.test(token)) {
+    // The message never repeats the value: it is a secret, however malformed.
+    throw new ConfigError('ADMIN_TOKEN', `must be 32 to 512 visible ASCII characters without spaces (e.g. from \`openssl rand -hex 32\`), got ${token.length} characters`);
+  }
+  return token;
+}
+
 export function loadRelayConfig(env: Env = process.env): RelayConfig {
   const reader: RelayEnvReader = new EnvReader(env, CONFIG_VARIABLES, (variable: ConfigVariableName, problem) => new ConfigError(variable, problem));
   return {
@@ -199,6 +211,7 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
       dedupeWindowMs: reader.integer('DEDUPE_WINDOW_MS', 0),
       publishTimeoutMs: reader.integer('OUTBOX_PUBLISH_TIMEOUT_MS', 100),
     },
+    admin: { token: readAdminToken(reader) },
     shutdownTimeoutMs: reader.integer('SHUTDOWN_TIMEOUT_MS', 0),
     logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS),
     logFormat: reader.oneOf('LOG_FORMAT', ['json', 'text'] as const),

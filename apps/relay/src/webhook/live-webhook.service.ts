@@ -26,6 +26,12 @@ export interface IncomingCall {
   receivedAt: Date;
   /** Fastify's request id (`x-request-id`), carried in log lines. */
   requestId?: string;
+  /**
+   * An operator's replay of a dead letter (apps/relay/src/admin, behind ADMIN_TOKEN): Tencent's
+   * signature is not checked (it is stale by then; the operator is authenticated instead), and a
+   * refusal is not dead-lettered again (the original stays on the dead-letter topic).
+   */
+  replay?: boolean;
 }
 
 /** What is known of a call when it is refused, for its log line. */
@@ -65,7 +71,7 @@ export class LiveWebhookService {
         throw new UnknownAppError(`SdkAppid ${query.sdkAppId} is not one of this relay's applications`);
       }
       const token = callbackTokenOf(this.config, query.sdkAppId);
-      if (token !== undefined) {
+      if (token !== undefined && call.replay !== true) {
         verifyLiveSignature({
           token,
           sign: query.sign,
@@ -114,7 +120,7 @@ export class LiveWebhookService {
       });
     } catch (error) {
       let deadLetterEventId: string | undefined;
-      if (error instanceof CallbackRejectedError && error.deadLetter) {
+      if (error instanceof CallbackRejectedError && error.deadLetter && call.replay !== true) {
         deadLetterEventId = await this.deadLetter(call, query.sdkAppId, command, error);
       }
       this.reject(call, error, { query, command, roomId, deadLetterEventId });

@@ -30,6 +30,12 @@ export interface TrtcCall {
   receivedAt: Date;
   /** Fastify's request id (`x-request-id`), carried in log lines. */
   requestId?: string;
+  /**
+   * An operator's replay of a dead letter (apps/relay/src/admin, behind ADMIN_TOKEN): Tencent's
+   * signature is not checked (it is stale by then; the operator is authenticated instead), and a
+   * refusal is not dead-lettered again (the original stays on the dead-letter topic).
+   */
+  replay?: boolean;
 }
 
 const ROOM_EVENT_GROUP = 1;
@@ -88,7 +94,7 @@ export class TrtcWebhookService {
       this.logger.verbose({ message: 'TRTC callback accepted', callbackCommand: command, eventId: event.eventId, roomId: event.roomId, duplicates });
     } catch (error) {
       let deadLetterEventId: string | undefined;
-      if (error instanceof CallbackRejectedError && error.deadLetter) {
+      if (error instanceof CallbackRejectedError && error.deadLetter && call.replay !== true) {
         const entry = deadLetterEntry(this.config.topics.dlq, {
           rawBody,
           rawQuery: call.rawQuery,
@@ -116,7 +122,7 @@ export class TrtcWebhookService {
       throw new UnknownAppError(`SdkAppId ${sdkAppId} is not one of this relay's applications`);
     }
     const key = trtcCallbackKeyOf(this.config, sdkAppId);
-    if (key !== undefined) {
+    if (key !== undefined && call.replay !== true) {
       verifyTrtcSignature(key, rawBody, singleHeader(call.sign));
     }
     return sdkAppId;

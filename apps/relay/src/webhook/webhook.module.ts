@@ -12,6 +12,6 @@ import { WebhookStats } from './webhook-stats';
   imports: [TencentCallbacksModule],
   controllers: [LiveWebhookController, TrtcWebhookController],
   providers: [LiveWebhookService, TrtcWebhookService, WebhookStats, RejectionRecorder],
-  exports: [WebhookStats],
+  exports: [WebhookStats, LiveWebhookService, TrtcWebhookService],
 })
 export class WebhookModule {}

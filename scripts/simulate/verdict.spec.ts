@@ -1,0 +1,66 @@
+import { build } from 'hdr-histogram-js';
+import type { SendResult } from './callback-sender';
+import type { ExpectedEvent } from './simulated-callback';
+import { EXIT_MISSING, EXIT_OK, EXIT_REFUSED, formatVerdict, verdictOf } from './verdict';
+
+function event(eventTime: number): [string, ExpectedEvent] {
+  const expected: ExpectedEvent = { kind: 'member_state', source: 'live', roomId: 'r', eventTime };
+  return [`live|member_state|r|${eventTime}`, expected];
+}
+
+function sent(overrides: Partial<SendResult> = {}): SendResult {
+  const latency = build();
+  for (const micros of [1000, 2000, 3000, 50_000]) latency.recordValue(micros);
+  return {
+    sent: 3,
+    acknowledged: 3,
+    acknowledgedEvents: new Map([event(1), event(2)]),
+    unansweredEvents: new Set(),
+    repeats: 1,
+    late: 0,
+    statuses: new Map([[200, 3]]),
+    networkErrors: new Map(),
+    refusals: [],
+    latency,
+    elapsedMs: 1000,
+    ...overrides,
+  };
+}
+
+describe('verdictOf', () => {
+  it('is OK when every acknowledged event is on the topic, and counts duplicates', () => {
+    const verdict = verdictOf(sent(), { byKey: new Map([[event(1)[0], 1], [event(2)[0], 1]]), duplicates: 1, violations: [] });
+    expect(verdict.exitCode).toBe(EXIT_OK);
+    expect(verdict.topic).toMatchObject({ found: 2, missing: [], duplicated: 1 });
+    expect(verdict.latencyMs.p50).toBeCloseTo(2, 0);
+    expect(formatVerdict(verdict, 1)).toMatch(/missing\s+0[\s\S]*duplicated\s+1[\s\S]*verdict: OK/);
+  });
+
+  it('fails with exit 1 and names the events when an acknowledged one is missing', () => {
+    const verdict = verdictOf(sent(), { byKey: new Map([[event(1)[0], 1]]), duplicates: 0, violations: [] });
+    expect(verdict.exitCode).toBe(EXIT_MISSING);
+    expect(verdict.topic!.missing).toEqual([event(2)[0]]);
+    expect(formatVerdict(verdict, 1)).toContain('missing: live|member_state|r|2');
+  });
+
+  it('fails with exit 1 when a record of the run breaks the contract', () => {
+    const verdict = verdictOf(sent(), { byKey: new Map([[event(1)[0], 1], [event(2)[0], 1]]), duplicates: 0, violations: ['offset 3: bad'] });
+    expect(verdict.exitCode).toBe(EXIT_MISSING);
+  });
+
+  it('fails with exit 3 when valid callbacks were refused or unanswered, even without reading the topic', () => {
+    expect(verdictOf(sent()).exitCode).toBe(EXIT_OK);
+    expect(verdictOf(sent({ statuses: new Map([[200, 2], [401, 1]]) })).exitCode).toBe(EXIT_REFUSED);
+    expect(verdictOf(sent({ networkErrors: new Map([['ECONNREFUSED', 1]]) })).exitCode).toBe(EXIT_REFUSED);
+    expect(verdictOf(sent({ acknowledged: 0, acknowledgedEvents: new Map() })).exitCode).toBe(EXIT_REFUSED);
+  });
+
+  it('counts events on the topic whose callback got no 200', () => {
+    const verdict = verdictOf(sent({ unansweredEvents: new Set([event(3)[0]]) }), {
+      byKey: new Map([[event(1)[0], 1], [event(2)[0], 1], [event(3)[0], 1]]),
+      duplicates: 0,
+      violations: [],
+    });
+    expect(verdict.topic!.unacknowledged).toBe(1);
+  });
+});

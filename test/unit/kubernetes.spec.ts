@@ -1,0 +1,194 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments, parse } from 'yaml';
+import { CONFIG_VARIABLES } from '../../apps/relay/src/config/config-variables';
+import { PRESENCE_CONFIG_VARIABLES } from '../../apps/presence/src/config/config-variables';
+
+/**
+ * deploy/kubernetes is checked without a cluster: every object against the Kubernetes and
+ * Prometheus Operator schemas (kubernetes-models, offline), and the wiring between objects.
+ */
+const DIR = join(__dirname, '..', '..', 'deploy', 'kubernetes');
+
+interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string> };
+  spec?: Record<string, unknown>;
+  [field: string]: unknown;
+}
+interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef?: { name: string; key: string } };
+}
+interface Probe {
+  httpGet?: { path: string; port: string | number };
+}
+interface Container {
+  name: string;
+  command?: string[];
+  env?: EnvVar[];
+  ports?: { name: string; containerPort: number }[];
+  volumeMounts?: { name: string; mountPath: string }[];
+  readinessProbe?: Probe;
+  livenessProbe?: Probe;
+  lifecycle?: { preStop?: { exec?: { command: string[] } } };
+}
+interface PodSpec {
+  terminationGracePeriodSeconds?: number;
+  containers: Container[];
+  volumes?: { name: string; emptyDir?: unknown }[];
+}
+interface Workload extends KubeObject {
+  spec: {
+    replicas?: number;
+    selector: { matchLabels: Record<string, string> };
+    template: { metadata: { labels: Record<string, string> }; spec: PodSpec };
+    volumeClaimTemplates?: { metadata: { name: string } }[];
+    serviceName?: string;
+    strategy?: { type: string };
+  };
+}
+
+type Validatable = { validate(): void };
+type ModelClass = new (data: object) => Validatable;
+/** The schema of each kind the base uses; a kind missing here fails the spec. */
+const MODELS: Record<string, () => Promise<ModelClass>> = {
+  'v1/Secret': async () => (await import('kubernetes-models/v1/Secret')).Secret,
+  'v1/Service': async () => (await import('kubernetes-models/v1/Service')).Service,
+  'apps/v1/StatefulSet': async () => (await import('kubernetes-models/apps/v1/StatefulSet')).StatefulSet,
+  'apps/v1/Deployment': async () => (await import('kubernetes-models/apps/v1/Deployment')).Deployment,
+  'policy/v1/PodDisruptionBudget': async () => (await import('kubernetes-models/policy/v1/PodDisruptionBudget')).PodDisruptionBudget,
+  'monitoring.coreos.com/v1/ServiceMonitor': async () =>
+    (await import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor')).ServiceMonitor as ModelClass,
+};
+
+const kustomization = parse(readFileSync(join(DIR, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
+const files = readdirSync(DIR).filter((file) => file.endsWith('.yaml') && file !== 'kustomization.yaml');
+const objects: { file: string; object: KubeObject }[] = files.flatMap((file) =>
+  parseAllDocuments(readFileSync(join(DIR, file), 'utf8')).map((document) => {
+    if (document.errors.length > 0) throw new Error(`${file}: ${document.errors[0].message}`);
+    return { file, object: document.toJS() as KubeObject };
+  }),
+);
+const ofKind = <T extends KubeObject>(kind: string) => objects.filter(({ object }) => object.kind === kind).map(({ object }) => object as T);
+const named = <T extends KubeObject>(kind: string, name: string): T => {
+  const found = ofKind<T>(kind).find((object) => object.metadata.name === name);
+  if (found === undefined) throw new Error(`no ${kind} ${name} in deploy/kubernetes`);
+  return found;
+};
+const selects = (selector: Record<string, string>, labels: Record<string, string> = {}) =>
+  Object.entries(selector).every(([key, value]) => labels[key] === value);
+
+async function validate(object: KubeObject): Promise<void> {
+  const load = MODELS[`${object.apiVersion}/${object.kind}`];
+  if (load === undefined) throw new Error(`no schema for ${object.apiVersion} ${object.kind}`);
+  const Model = await load();
+  new Model(object).validate();
+}
+
+describe('deploy/kubernetes', () => {
+  it('lists every manifest in kustomization.yaml, and nothing else', () => {
+    expect([...kustomization.resources].sort()).toEqual([...files].sort());
+  });
+
+  it.each(objects.map(({ file, object }) => [`${file}: ${object.kind} ${object.metadata?.name}`, object] as const))('%s is valid against its schema', async (_label, object) => {
+    await expect(validate(object)).resolves.toBeUndefined();
+  });
+
+  it('has a schema validator that refuses broken objects (so the check above can fail)', async () => {
+    const relay = named<Workload>('StatefulSet', 'relay');
+    await expect(validate({ ...relay, spec: { ...relay.spec, replicas: 'two' } })).rejects.toThrow(/replicas/);
+    const monitor = named('ServiceMonitor', 'relay');
+    await expect(validate({ ...monitor, spec: { ...monitor.spec, endpoints: [{ port: 3000 }] } })).rejects.toThrow(/port/);
+    await expect(validate({ ...monitor, kind: 'Unknown' })).rejects.toThrow(/no schema/);
+  });
+
+  describe('env names match what each app reads', () => {
+    const known: Record<string, readonly { name: string; required?: boolean }[]> = { relay: CONFIG_VARIABLES, presence: PRESENCE_CONFIG_VARIABLES };
+    const containers = [...ofKind<Workload>('StatefulSet'), ...ofKind<Workload>('Deployment')].flatMap((workload) => workload.spec.template.spec.containers);
+
+    it.each(containers.map((container) => [container.name, container] as const))('%s', (name, container) => {
+      const variables = known[name];
+      expect(variables).toBeDefined();
+      const names = (container.env ?? []).map((env) => env.name);
+      expect(names.filter((env) => !variables.some((variable) => variable.name === env))).toEqual([]);
+      expect(new Set(names).size).toBe(names.length);
+      const required = variables.filter((variable) => variable.required === true).map((variable) => variable.name);
+      expect(required.filter((variable) => !names.includes(variable))).toEqual([]);
+    });
+
+    it('refers only to Secrets and keys the base defines', () => {
+      const refs = containers.flatMap((container) => (container.env ?? []).flatMap((env) => (env.valueFrom?.secretKeyRef === undefined ? [] : [env.valueFrom.secretKeyRef])));
+      expect(refs.length).toBeGreaterThan(0);
+      for (const ref of refs) {
+        const secret = named<KubeObject & { stringData?: Record<string, string> }>('Secret', ref.name);
+        expect(Object.keys(secret.stringData ?? {})).toContain(ref.key);
+      }
+    });
+  });
+
+  describe('the relay StatefulSet', () => {
+    const relay = named<Workload>('StatefulSet', 'relay');
+    const pod = relay.spec.template.spec;
+    const container = pod.containers.find((candidate) => candidate.name === 'relay')!;
+    const defaults: readonly { name: string; default?: string }[] = CONFIG_VARIABLES;
+    const env = (name: string): string | undefined =>
+      container.env?.find((variable) => variable.name === name)?.value ?? defaults.find((variable) => variable.name === name)?.default;
+
+    it('keeps the outbox (DATA_DIR) on a PersistentVolumeClaim per replica, never on an emptyDir', () => {
+      const dataDir = env('DATA_DIR');
+      const mount = container.volumeMounts?.find((volume) => volume.mountPath === dataDir);
+      expect(mount).toBeDefined();
+      expect(relay.spec.volumeClaimTemplates?.map((claim) => claim.metadata.name)).toContain(mount!.name);
+      expect(pod.volumes?.some((volume) => volume.name === mount!.name)).toBe(false);
+      expect(relay.spec.replicas).toBeGreaterThan(1);
+    });
+
+    it('has readiness on /health/ready and liveness on /health/live, on the container port', () => {
+      const port = container.ports!.find((candidate) => candidate.containerPort === Number(env('PORT')));
+      expect(port).toBeDefined();
+      expect(container.readinessProbe?.httpGet).toEqual({ path: '/health/ready', port: port!.name });
+      expect(container.livenessProbe?.httpGet).toEqual({ path: '/health/live', port: port!.name });
+    });
+
+    it('gives SIGTERM longer than the preStop pause plus SHUTDOWN_TIMEOUT_MS of outbox delivery', () => {
+      const preStopS = Number(container.lifecycle?.preStop?.exec?.command[1] ?? 0);
+      const graceMs = (pod.terminationGracePeriodSeconds ?? 30) * 1000;
+      expect(graceMs).toBeGreaterThan(Number(env('SHUTDOWN_TIMEOUT_MS')) + preStopS * 1000 + 5000);
+    });
+
+    it('is covered by a PodDisruptionBudget, the Services and one ServiceMonitor on /metrics', () => {
+      const labels = relay.spec.template.metadata.labels;
+      expect(selects(relay.spec.selector.matchLabels, labels)).toBe(true);
+      const pdb = named<KubeObject & { spec: { selector: { matchLabels: Record<string, string> }; maxUnavailable?: number } }>('PodDisruptionBudget', 'relay');
+      expect(selects(pdb.spec.selector.matchLabels, labels)).toBe(true);
+      expect(pdb.spec.maxUnavailable).toBe(1);
+      expect(named<KubeObject & { spec: { clusterIP?: string } }>('Service', relay.spec.serviceName!).spec.clusterIP).toBe('None');
+      const monitor = named<KubeObject & { spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; path: string }[] } }>('ServiceMonitor', 'relay');
+      const scraped = ofKind<KubeObject & { spec: { selector: Record<string, string>; ports: { name: string }[] } }>('Service').filter((service) =>
+        selects(monitor.spec.selector.matchLabels, service.metadata.labels),
+      );
+      expect(scraped.map((service) => service.metadata.name)).toEqual(['relay']);
+      expect(selects(scraped[0].spec.selector, labels)).toBe(true);
+      expect(scraped[0].spec.ports.map((port) => port.name)).toContain(monitor.spec.endpoints[0].port);
+      expect(monitor.spec.endpoints[0].path).toBe('/metrics');
+    });
+  });
+
+  describe('the presence Deployment', () => {
+    const presence = named<Workload>('Deployment', 'presence');
+    const container = presence.spec.template.spec.containers[0];
+
+    it('runs the presence entry of the image, with its probes, one replica replaced with Recreate', () => {
+      expect(container.command).toEqual(['node', 'dist/apps/presence/src/main.js']);
+      expect(container.readinessProbe?.httpGet?.path).toBe('/health/ready');
+      expect(container.livenessProbe?.httpGet?.path).toBe('/health/live');
+      expect(presence.spec.replicas).toBe(1);
+      expect(presence.spec.strategy?.type).toBe('Recreate');
+      const service = named<KubeObject & { spec: { selector: Record<string, string> } }>('Service', 'presence');
+      expect(selects(service.spec.selector, presence.spec.template.metadata.labels)).toBe(true);
+    });
+  });
+});
