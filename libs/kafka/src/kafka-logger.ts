@@ -3,10 +3,30 @@ import { logLevel, type logCreator } from 'kafkajs';
 
 /**
  * kafkajs warns about this at every idempotent producer it creates. The relay limits kafkajs's
- * retries on purpose: the outbox drain owns retrying (forever, with a fresh producer), and
- * subscribers deduplicate a repeated batch by eventId. Kept at debug level.
+ * retries on purpose: the outbox drain owns retrying (forever, as the same transactional writer).
  */
 const EXPECTED_WARNINGS = ['Limiting retries for the idempotent producer'];
+
+/** Kafka's error messages that kafkajs itself retries (a coordinator loading, a leader moving...). */
+const RETRIABLE_ERROR_MESSAGES: ReadonlySet<string> = new Set(
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- kafkajs keeps its error table out of its typings
+  (require('kafkajs/src/protocol/error') as { errorCodes: { message: string; retriable: boolean }[] }).errorCodes
+    .filter((entry) => entry.retriable)
+    .map((entry) => entry.message),
+);
+
+/**
+ * Whether a kafkajs log entry only reports an error kafkajs retries on its own: it logs every
+ * error answer at ERROR, and with transactions the coordinator's "concurrent transactions" answer
+ * follows nearly every commit. Such entries go to debug; what exhausts the retries reaches the
+ * delivery, which logs it once with its own backoff.
+ */
+function isRetriedByKafkajs(message: string, extra: Record<string, unknown>): boolean {
+  const error = typeof extra.error === 'string' ? extra.error : undefined;
+  if (error !== undefined && RETRIABLE_ERROR_MESSAGES.has(error)) return true;
+  const failed = /^(?:Failed to send messages: )(.*)$/.exec(message);
+  return failed !== null && RETRIABLE_ERROR_MESSAGES.has(failed[1]);
+}
 
 /** Routes kafkajs logs into the Nest logger, one structured line per entry. */
 export function nestKafkaLogCreator(context: string): logCreator {
@@ -15,7 +35,7 @@ export function nestKafkaLogCreator(context: string): logCreator {
     ({ level, log }) => {
       const { message, timestamp: _timestamp, logger: _name, ...extra } = log;
       const entry = { message: `kafkajs: ${message}`, ...extra };
-      const expected = EXPECTED_WARNINGS.some((warning) => message.startsWith(warning));
+      const expected = EXPECTED_WARNINGS.some((warning) => message.startsWith(warning)) || isRetriedByKafkajs(message, extra);
       switch (expected ? logLevel.DEBUG : level) {
         case logLevel.ERROR:
           logger.error(entry);
