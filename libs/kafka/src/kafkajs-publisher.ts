@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { Kafka, Partitioners, logLevel, type Admin, type Producer } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, Partitioners, logLevel, type Admin, type Producer } from 'kafkajs';
 import type { KafkaModuleOptions } from './kafka-options.interface';
 import { explainConnectError } from './kafka-connect.error';
 import { nestKafkaLogCreator } from './kafka-logger';
-import type { PublishRecord, RecordPublisher } from './record-publisher.interface';
+import { KAFKA_DEFAULT_MAX_MESSAGE_BYTES, type PublishRecord, type RecordPublisher } from './record-publisher.interface';
 
 /**
  * {@link RecordPublisher} over kafkajs 2.2.4: idempotent producer, `acks: -1`, one request in
@@ -16,6 +16,8 @@ export class KafkajsPublisher implements RecordPublisher {
   private producer: Producer | undefined;
   private connected = false;
   private topicsEnsured = false;
+  /** `max.message.bytes` of the ensured topics, by topic. */
+  private readonly maxMessageBytes = new Map<string, number>();
 
   constructor(private readonly options: KafkaModuleOptions) {
     this.kafka = new Kafka({
@@ -87,6 +89,10 @@ export class KafkajsPublisher implements RecordPublisher {
     return this.connected;
   }
 
+  maxRecordBytes(topic: string): number {
+    return this.maxMessageBytes.get(topic) ?? KAFKA_DEFAULT_MAX_MESSAGE_BYTES;
+  }
+
   async close(): Promise<void> {
     const producer = this.producer;
     this.producer = undefined;
@@ -115,8 +121,28 @@ export class KafkajsPublisher implements RecordPublisher {
         });
         this.logger.log({ message: 'topics created', topics: missing.map((spec) => spec.topic) });
       }
+      await this.readMaxMessageBytes(admin, topics.map((spec) => spec.topic));
     } finally {
       await admin.disconnect();
+    }
+  }
+
+  /** Reads each topic's `max.message.bytes`; a topic it cannot read keeps Kafka's default (the broker has the last word at publish time). */
+  private async readMaxMessageBytes(admin: Admin, topics: readonly string[]): Promise<void> {
+    try {
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['max.message.bytes'] })),
+      });
+      for (const resource of resources) {
+        const value = Number(resource.configEntries.find((entry) => entry.configName === 'max.message.bytes')?.configValue);
+        if (resource.errorCode === 0 && Number.isSafeInteger(value) && value > 0) {
+          this.maxMessageBytes.set(resource.resourceName, value);
+        }
+      }
+      this.logger.log({ message: 'topic record limits read', maxMessageBytes: Object.fromEntries(this.maxMessageBytes) });
+    } catch (error) {
+      this.logger.warn({ message: "could not read the topics' max.message.bytes; assuming Kafka's default", error: String(error) });
     }
   }
 }

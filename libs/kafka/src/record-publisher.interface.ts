@@ -17,8 +17,17 @@ export interface RecordPublisher {
   publish(records: readonly PublishRecord[]): Promise<void>;
   /** Whether the last connect or publish succeeded. */
   isConnected(): boolean;
+  /**
+   * Largest record batch the topic accepts, in bytes: its `max.message.bytes`, read when the
+   * publisher connects and ensures its topics. {@link KAFKA_DEFAULT_MAX_MESSAGE_BYTES} until then,
+   * and for topics the publisher does not ensure.
+   */
+  maxRecordBytes(topic: string): number;
   close(): Promise<void>;
 }
+
+/** Kafka's default `message.max.bytes` (and so every topic's `max.message.bytes` unless set). */
+export const KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
 
 /** Injection token of the {@link RecordPublisher}. */
 export const RECORD_PUBLISHER = 'KAFKA:RECORD_PUBLISHER';

@@ -46,6 +46,10 @@ class FakePublisher implements RecordPublisher {
     return this.connected;
   }
 
+  maxRecordBytes(): number {
+    return 1_048_588;
+  }
+
   close(): Promise<void> {
     this.closes += 1;
     this.connected = false;

@@ -11,6 +11,7 @@ const publisher: RecordPublisher = {
   connect: () => Promise.resolve(),
   publish: () => Promise.resolve(),
   isConnected: () => true,
+  maxRecordBytes: () => 1_048_588,
   close: () => Promise.resolve(),
 };
 
