@@ -3,7 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { KafkaModule, RECORD_PUBLISHER, type RecordPublisher } from '@app/kafka';
 import { ObservabilityModule } from '@app/observability';
 import { OutboxModule } from '@app/outbox';
-import { DestroyRoomModule, MemberStateModule } from '@app/tencent-callbacks';
+import { DestroyRoomModule, MemberStateModule, TrtcRoomEventModule } from '@app/tencent-callbacks';
 import { RELAY_CONFIG, type RelayConfig } from './config/relay-config';
 import { RelayConfigModule } from './config/relay-config.module';
 import { HealthModule } from './health/health.module';
@@ -47,11 +47,13 @@ export class AppModule {
           }),
         }),
         ObservabilityModule.forRoot({ defaultLabels: { service: 'relay' } }),
-        WebhookModule,
+        // The publisher reads each topic's max.message.bytes when it connects; the edge refuses what could never fit.
+        WebhookModule.registerAsync({ imports: [kafka], inject: [RECORD_PUBLISHER], useFactory: (publisher: RecordPublisher) => ({ recordLimits: publisher }) }),
         HealthModule,
         RelayMetricsModule,
         MemberStateModule.register({ topic: config.topics.memberState }),
         DestroyRoomModule.register({ topic: config.topics.memberState }),
+        TrtcRoomEventModule.register({ topic: config.topics.memberState }),
         ...extensions,
       ],
       providers: [{ provide: APP_FILTER, useClass: TencentExceptionFilter }],

@@ -3,8 +3,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { tencentFailureBody, trtcFailureBody } from '@app/tencent-callbacks';
 import { describeFailure } from './failure-description';
 
-export { ERROR_CODES } from './failure-description';
-
 const TRTC_PATH = '/webhooks/tencent/trtc';
 
 /** Whether a request URL is the TRTC route, whose callers expect TRTC's answer shape. */
