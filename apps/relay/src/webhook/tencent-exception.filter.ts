@@ -26,7 +26,7 @@ export class TencentExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest | undefined>();
     const { status, code, info, unexpected } = describeFailure(exception);
     if (unexpected) {
-      this.logger.error({ message: 'unexpected error while handling a request', error: exception instanceof Error ? exception.stack : String(exception) });
+      this.logger.error({ message: 'unexpected error while handling a request', stack: exception instanceof Error ? exception.stack : String(exception) });
     }
     const body = isTrtcUrl(request?.url) ? trtcFailureBody(code, info) : tencentFailureBody(code, info);
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
