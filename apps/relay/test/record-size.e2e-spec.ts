@@ -59,7 +59,7 @@ describe('records larger than the topic allows (real relay, real broker, topics 
       ],
     });
     await admin.disconnect();
-    relay = await startRelay({ MEMBER_STATE_TOPIC: memberStateTopic, DLQ_TOPIC: dlqTopic });
+    relay = await startRelay({ MEMBER_STATE_TOPIC: memberStateTopic, DLQ_TOPIC: dlqTopic, LOG_LEVEL: 'error' });
     const deadline = Date.now() + 30_000;
     while ((await MetricsScrape.of(relay.url)).value('relay_broker_connected') !== 1) {
       if (Date.now() > deadline) throw new Error('relay not connected within 30 s');
