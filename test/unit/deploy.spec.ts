@@ -153,7 +153,9 @@ describe('Grafana provisioning', () => {
 
   it('uses only metrics the relay registers, through the provisioned data source', () => {
     const registered = new Set(
-      [...read('apps/relay/src/metrics/relay-metrics.ts').matchAll(/(?:name: |mirroredCounter\(registers, )'(relay_[a-z_]+)'/g)].map((match) => match[1]),
+      ['relay-metrics.ts', 'callback-metrics.ts'].flatMap((file) =>
+        [...read(`apps/relay/src/metrics/${file}`).matchAll(/(?:name: |mirroredCounter\(registers, )'(relay_[a-z_]+)'/g)].map((match) => match[1]),
+      ),
     );
     const used = new Set(exprs.flatMap((expr) => [...expr.matchAll(/\b(relay_[a-z_]+?)(?:_bucket|_count|_sum)?\b(?=[{[(\s)]|$)/g)].map((match) => match[1])));
     expect(used.size).toBeGreaterThanOrEqual(10);

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ObservabilityModule } from '@app/observability';
 import { PRESENCE_CONFIG, type PresenceConfig } from './config/presence-config';
+import { ConsumerState } from './consumer/consumer-state';
 import { ConsumerStats } from './consumer/consumer-stats';
 import { MemberEventConsumer } from './consumer/member-event.consumer';
 import { HealthController } from './http/health.controller';
@@ -8,7 +9,7 @@ import { RoomsController } from './http/rooms.controller';
 import { PresenceMetrics } from './metrics/presence-metrics';
 import { Roster } from './roster/roster';
 
-/** The presence service: rosters per room from the member-state topic, served over HTTP. */
+/** The presence service: rosters per (app, room) from the member-state topic, served over HTTP. */
 @Module({})
 export class PresenceModule {
   static forRoot(config: PresenceConfig): DynamicModule {
@@ -20,6 +21,7 @@ export class PresenceModule {
         { provide: PRESENCE_CONFIG, useValue: config },
         { provide: Roster, useFactory: () => new Roster(config.dedupeCapacity) },
         ConsumerStats,
+        ConsumerState,
         MemberEventConsumer,
         PresenceMetrics,
       ],

@@ -1,7 +1,8 @@
-import { decodeMemberEvent } from '@app/member-events';
+import { decodeMemberEvent, deterministicEventId, encodeMemberEvent, type MemberEvent } from '@app/member-events';
 import { TENCENT_OK_BODY } from '@app/tencent-callbacks';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { liveQuery, post, startRelay, type RunningRelay } from '../../../test/support/relay-harness';
+import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { MemberEventConsumer } from '../src/consumer/member-event.consumer';
+import { liveQuery, post, startRelay, TEST_APP_ID, type RunningRelay } from '../../../test/support/relay-harness';
 import { startPresence, type RunningPresence } from '../../../test/support/presence-harness';
 import { TopicReader } from '../../../test/support/topic-reader';
 
@@ -10,6 +11,8 @@ const T0 = 1_764_000_000_000;
 const ROOM = 'stage-1';
 const OTHER = 'stage-2';
 const INJECTED = 'x-test-injected';
+/** A second Tencent application whose rooms reuse the first one's room ids. */
+const OTHER_APP_ID = '1400000002';
 
 type Roster = Record<string, { since: number; cause: string }>;
 interface Status {
@@ -69,12 +72,16 @@ describe('presence against the real relay and broker', () => {
     }
   }
 
-  async function roster(roomId: string): Promise<Roster> {
-    const { status, json } = await presence.get<{ roomId: string; members: { memberId: string; since: number; cause: string }[] }>(
-      `/rooms/${encodeURIComponent(roomId)}/members`,
+  function roomPath(roomId: string, sdkAppId = TEST_APP_ID): string {
+    return `/apps/${sdkAppId}/rooms/${encodeURIComponent(roomId)}`;
+  }
+
+  async function roster(roomId: string, sdkAppId = TEST_APP_ID): Promise<Roster> {
+    const { status, json } = await presence.get<{ sdkAppId: string; roomId: string; members: { memberId: string; since: number; cause: string }[] }>(
+      `${roomPath(roomId, sdkAppId)}/members`,
     );
     expect(status).toBe(200);
-    expect(json.roomId).toBe(roomId);
+    expect(json).toMatchObject({ sdkAppId, roomId });
     return Object.fromEntries(json.members.map((member) => [member.memberId, { since: member.since - T0, cause: member.cause }]));
   }
 
@@ -101,8 +108,8 @@ describe('presence against the real relay and broker', () => {
   });
 
   it('serves 404 for a room no event mentioned', async () => {
-    expect((await presence.get('/rooms/nobody-here')).status).toBe(404);
-    expect((await presence.get('/rooms/nobody-here/members')).status).toBe(404);
+    expect((await presence.get(roomPath('nobody-here'))).status).toBe(404);
+    expect((await presence.get(`${roomPath('nobody-here')}/members`)).status).toBe(404);
   });
 
   it('follows enter, leave, kick, heartbeat interrupt and recover', async () => {
@@ -131,7 +138,8 @@ describe('presence against the real relay and broker', () => {
     await send(memberCallback(ROOM, 'Online', 'HeartbeatRecover', ['alice'], 600));
     await consumed();
     expect(await roster(ROOM)).toEqual({ alice: { since: 600, cause: 'heartbeat_recover' } });
-    expect((await presence.get(`/rooms/${ROOM}`)).json).toEqual({
+    expect((await presence.get(roomPath(ROOM))).json).toEqual({
+      sdkAppId: TEST_APP_ID,
       roomId: ROOM,
       online: 1,
       closedAt: null,
@@ -147,7 +155,7 @@ describe('presence against the real relay and broker', () => {
     const after = await consumed();
     expect(after.outcomes.stale - before.outcomes.stale).toBe(2);
     expect(await roster(ROOM)).toEqual({ alice: { since: 600, cause: 'heartbeat_recover' } });
-    expect((await presence.get<{ lastChange: { eventTime: number } }>(`/rooms/${ROOM}`)).json.lastChange.eventTime).toBe(T0 + 800);
+    expect((await presence.get<{ lastChange: { eventTime: number } }>(roomPath(ROOM))).json.lastChange.eventTime).toBe(T0 + 800);
   });
 
   it('applies a callback once however often it is posted or the record redelivered', async () => {
@@ -186,7 +194,7 @@ describe('presence against the real relay and broker', () => {
     await send(destroyCallback(ROOM, 900), 'Live.CallbackAfterDestroyRoom');
     await consumed();
     expect(await roster(ROOM)).toEqual({});
-    expect((await presence.get(`/rooms/${ROOM}`)).json).toMatchObject({
+    expect((await presence.get(roomPath(ROOM))).json).toMatchObject({
       online: 0,
       closedAt: T0 + 900,
       lastChange: { kind: 'room_closed', cause: 'destroy_by_user', eventTime: T0 + 900 },
@@ -202,17 +210,43 @@ describe('presence against the real relay and broker', () => {
     expect(await roster(ROOM)).toEqual({ gina: { since: 1000, cause: 'enter' } });
   });
 
+  it('keeps the same room id of another app apart: its members and its room_closed do not touch this app\'s room', async () => {
+    const before = await roster(ROOM);
+    const other = (partial: Pick<MemberEvent, 'kind' | 'state' | 'cause' | 'members' | 'eventTime'>): MemberEvent => ({
+      eventId: deterministicEventId(['spec', OTHER_APP_ID, partial.kind, partial.eventTime]),
+      source: 'live',
+      sdkAppId: OTHER_APP_ID,
+      roomId: ROOM,
+      receivedAt: new Date().toISOString(),
+      ...partial,
+    });
+    for (const event of [
+      other({ kind: 'member_state', state: 'online', cause: 'enter', members: ['otto'], eventTime: T0 + 1100 }),
+      other({ kind: 'room_closed', state: 'offline', cause: 'destroy_by_user', members: [], eventTime: T0 + 1200 }),
+      other({ kind: 'member_state', state: 'online', cause: 'enter', members: ['olga'], eventTime: T0 + 1300 }),
+    ]) {
+      const record = encodeMemberEvent(event);
+      await producer.send({ topic: relay.config.topics.memberState, messages: [{ ...record, headers: { ...record.headers, [INJECTED]: 'other-app' } }] });
+      expectedRecords += 1;
+    }
+    await consumed();
+    expect(await roster(ROOM, OTHER_APP_ID)).toEqual({ olga: { since: 1300, cause: 'enter' } });
+    expect(await roster(ROOM)).toEqual(before);
+    expect((await presence.get(roomPath(ROOM))).json).toMatchObject({ sdkAppId: TEST_APP_ID, closedAt: T0 + 900 });
+    expect((await presence.get(roomPath(ROOM, OTHER_APP_ID))).json).toMatchObject({ sdkAppId: OTHER_APP_ID, online: 1, closedAt: T0 + 1200 });
+  });
+
   it('every record the relay published validates against the contract', async () => {
     const records = await reader.settle(1000);
     const fromRelay = records.filter((record) => record.headers[INJECTED] === undefined);
-    expect(fromRelay.length).toBe(expectedRecords - 2);
+    expect(fromRelay.length).toBe(expectedRecords - 5);
     expect(fromRelay.map((record) => decodeMemberEvent(record)).filter((result) => !result.ok)).toEqual([]);
   });
 
   it('rebuilds the same rosters from the topic after a restart with the same consumer group', async () => {
     await consumed();
     const rooms = [ROOM, OTHER];
-    const before = await Promise.all(rooms.map(async (room) => [await roster(room), (await presence.get(`/rooms/${room}`)).json]));
+    const before = await Promise.all(rooms.map(async (room) => [await roster(room), (await presence.get(roomPath(room))).json]));
     const { groupId } = presence.config;
     await presence.close();
 
@@ -220,8 +254,19 @@ describe('presence against the real relay and broker', () => {
     await presence.ready();
     const status = await consumed();
     expect(status.caughtUp).toBe(true);
-    const after = await Promise.all(rooms.map(async (room) => [await roster(room), (await presence.get(`/rooms/${room}`)).json]));
+    const after = await Promise.all(rooms.map(async (room) => [await roster(room), (await presence.get(roomPath(room))).json]));
     expect(after).toEqual(before);
     expect(after[0][0]).toEqual({ gina: { since: 1000, cause: 'enter' } });
+  });
+
+  it('reports not ready once its consumer stopped, and says why', async () => {
+    await presence.ready();
+    // The real kafkajs consumer, stopped as a crash that is not restarted leaves it.
+    const consumer = Reflect.get(presence.app.get(MemberEventConsumer), 'consumer') as Consumer;
+    await consumer.stop();
+    const { status, json } = await presence.get<{ message: string }>('/health/ready');
+    expect(status).toBe(503);
+    expect(json.message).toContain('stopped');
+    expect((await presence.get<{ consuming: boolean }>('/status')).json.consuming).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { KafkaModule, RECORD_PUBLISHER, type RecordPublisher } from '@app/kafka';
 import { ObservabilityModule } from '@app/observability';
 import { OutboxModule } from '@app/outbox';
-import { DestroyRoomModule, MemberStateModule } from '@app/tencent-callbacks';
+import { DestroyRoomModule, MemberStateModule, TrtcRoomEventModule } from '@app/tencent-callbacks';
 import { AdminModule } from './admin/admin.module';
 import { RELAY_CONFIG, type RelayConfig } from './config/relay-config';
 import { RelayConfigModule } from './config/relay-config.module';
@@ -37,6 +37,8 @@ export class AppModule {
         replicationFactor: config.kafka.topicReplicationFactor,
       })),
     });
+    // The publisher reads each topic's max.message.bytes when it connects; the edge refuses what could never fit.
+    const webhook = WebhookModule.registerAsync({ imports: [kafka], inject: [RECORD_PUBLISHER], useFactory: (publisher: RecordPublisher) => ({ recordLimits: publisher }) });
     return {
       module: AppModule,
       imports: [
@@ -53,12 +55,13 @@ export class AppModule {
           }),
         }),
         ObservabilityModule.forRoot({ defaultLabels: { service: 'relay' } }),
-        WebhookModule,
+        webhook,
         HealthModule,
         RelayMetricsModule,
         MemberStateModule.register({ topic: config.topics.memberState }),
         DestroyRoomModule.register({ topic: config.topics.memberState }),
-        ...(config.admin.token === undefined ? [] : [AdminModule]),
+        TrtcRoomEventModule.register({ topic: config.topics.memberState }),
+        ...(config.admin.token === undefined ? [] : [AdminModule.register(webhook)]),
         ...extensions,
       ],
       providers: [{ provide: APP_FILTER, useClass: TencentExceptionFilter }],

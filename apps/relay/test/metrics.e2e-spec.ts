@@ -23,7 +23,8 @@ describe('GET /metrics (real relay, real broker)', () => {
   let dlq: TopicReader;
 
   beforeAll(async () => {
-    relay = await startRelay();
+    // The refusals below would each log a warning line; the counters are what is checked here.
+    relay = await startRelay({ LOG_LEVEL: 'error' });
     topic = await new TopicReader(process.env.KAFKA_BROKERS!, relay.config.topics.memberState).start();
     dlq = await new TopicReader(process.env.KAFKA_BROKERS!, relay.config.topics.dlq).start();
   });
@@ -79,7 +80,8 @@ describe('GET /metrics (real relay, real broker)', () => {
     // Both refusals count under the command the query names: bad JSON and the unknown app.
     expect(delta('relay_callbacks_total', { command: COMMAND, result: 'rejected' })).toBe(2);
     expect(delta('relay_callbacks_total', { result: 'rejected' })).toBe(2);
-    expect(delta('relay_callbacks_total', { command: 'Live.CallbackAfterUpdateRoomInfo', result: 'unhandled' })).toBe(1);
+    // A command without a handler is counted as "other": labels come from a closed set.
+    expect(delta('relay_callbacks_total', { command: 'other', result: 'unhandled' })).toBe(1);
     expect(delta('relay_callbacks_total')).toBe(6);
     expect(delta('relay_callback_rejections_total', { reason: 'InvalidJsonError', status: '400' })).toBe(1);
     expect(delta('relay_callback_rejections_total', { reason: 'UnknownAppError', status: '403' })).toBe(1);
@@ -93,6 +95,34 @@ describe('GET /metrics (real relay, real broker)', () => {
     expect(delta('http_request_duration_seconds_count', { route: PATH, status: '403' })).toBe(1);
     expect(after.value('relay_outbox_depth')).toBe(0);
     expect(after.value('relay_broker_connected')).toBe(1);
+  });
+
+  it('labels every callback with a registered command or "other", whatever the caller names', async () => {
+    const before = await MetricsScrape.of(relay.url);
+    for (let index = 0; index < 30; index++) {
+      const unknown = await post(relay.url, PATH, '{}', liveQuery(`Hostile.Command${index}`));
+      expect(unknown.status).toBe(200);
+      const stranger = await post(relay.url, PATH, sample('room-stranger'), liveQuery(`Hostile.Stranger${index}`, { SdkAppid: String(1_500_000_000 + index) }));
+      expect(stranger.status).toBe(403);
+    }
+    const trtc = await post(relay.url, '/webhooks/tencent/trtc', '{"EventGroupId":1,"EventType":777,"EventInfo":{}}', '', { SdkAppId: '1400000001' });
+    expect(trtc.status).toBe(200);
+    const after = await MetricsScrape.of(relay.url);
+    const registered = [
+      'Live.CallbackAfterMemberStateChanged',
+      'Live.CallbackMemberStateChanged',
+      'Live.CallbackAfterDestroyRoom',
+      'TRTC.102',
+      'TRTC.103',
+      'TRTC.104',
+      'other',
+    ];
+    const labels = new Set(after.samples.filter((sample) => sample.labels.command !== undefined).map((sample) => sample.labels.command));
+    expect([...labels].filter((label) => !registered.includes(label))).toEqual([]);
+    const delta = (name: string, labels: Record<string, string>) => after.value(name, labels) - before.value(name, labels);
+    expect(delta('relay_callbacks_total', { command: 'other', result: 'unhandled' })).toBe(31);
+    expect(delta('relay_callbacks_total', { command: 'other', result: 'rejected' })).toBe(30);
+    expect(delta('relay_callback_rejections_total', { command: 'other', reason: 'UnknownAppError', status: '403' })).toBe(30);
   });
 
   it('counts a callback whose signature is missing as a signature failure', async () => {

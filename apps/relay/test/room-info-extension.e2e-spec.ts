@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { TENCENT_OK_BODY } from '@app/tencent-callbacks';
-import { RoomInfoModule } from '../src/examples/room-info';
+import { RoomInfoModule } from '../../../examples/room-info';
 import { liveQuery, post, startRelay, TEST_APP_ID, type RunningRelay } from '../../../test/support/relay-harness';
 import { TopicReader } from '../../../test/support/topic-reader';
 

@@ -1,3 +1,4 @@
-export * from './config-variable.interface';
-export * from './env-reader';
-export * from './kafka-env';
+// The environment reading both apps share, by name.
+export type { ConfigVariable } from './config-variable.interface';
+export { EnvReader, type ConfigErrorFactory, type Env } from './env-reader';
+export { readKafkaBrokers, readKafkaSasl, readTopicName, type KafkaVariableName } from './kafka-env';

@@ -1,6 +1,6 @@
 export { RECORD_PUBLISHER, type DeliveryGuarantee, type PublishRecord, type RecordPublisher } from './record-publisher.interface';
 export { KAFKA_DEFAULTS, type KafkaModuleOptions, type TopicSpec } from './kafka-options.interface';
-export { DEFAULT_MAX_MESSAGE_BYTES, recordSizeBytes } from './record-size';
+export { DEFAULT_MAX_MESSAGE_BYTES, recordFramingBytes, recordSizeBytes } from './record-size';
 export { RecordsRefusedError } from './errors/records-refused.error';
 export { WriterFencedError } from './errors/writer-fenced.error';
 export { KafkaConnectError } from './kafka-connect.error';

@@ -36,7 +36,11 @@ export interface RecordPublisher {
    * (after {@link connect}).
    */
   publish(records: readonly PublishRecord[], position: number): Promise<void>;
-  /** Largest record, in bytes as {@link recordSizeBytes} counts them, that `topic` accepts (its `max.message.bytes`). */
+  /**
+   * Largest record, in bytes as `recordSizeBytes` counts them, that `topic` accepts: its
+   * `max.message.bytes`, read when the publisher connects (and for a topic it does not create, when
+   * it first publishes to it); Kafka's default until then.
+   */
   maxRecordBytes(topic: string): number;
   /** Whether the last connect or publish succeeded. */
   isConnected(): boolean;

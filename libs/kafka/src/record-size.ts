@@ -1,22 +1,30 @@
 import type { PublishRecord } from './record-publisher.interface';
 
 /**
- * Bytes a record batch of one record adds beyond its key, value and headers: the batch header
- * (61 bytes) and the record's own varints, rounded up. Kafka checks `max.message.bytes` against
- * the whole batch.
+ * Upper bounds of Kafka's framing of one record in a batch of its own (record batch v2, no
+ * compression), which the broker counts against `max.message.bytes`: the batch header (61 bytes),
+ * then per record its length, attributes, timestamp and offset deltas, key and value lengths and
+ * header count (varints, at their widest), and per header its two length varints.
  */
-const RECORD_OVERHEAD_BYTES = 96;
-/** Per header: two length varints, rounded up. */
-const HEADER_OVERHEAD_BYTES = 10;
+const BATCH_OVERHEAD_BYTES = 61;
+const RECORD_OVERHEAD_BYTES = 5 + 1 + 10 + 5 + 5 + 5 + 5;
+const HEADER_OVERHEAD_BYTES = 5 + 5;
 
-/** Kafka's default `max.message.bytes` (1 MiB + 12), assumed until a topic's own is read. */
+/** Kafka's default `message.max.bytes` (1 MiB + 12): every topic's `max.message.bytes` unless set. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+
+/** The framing bytes of a record with `headerCount` headers in a batch of its own. */
+export function recordFramingBytes(headerCount: number): number {
+  return BATCH_OVERHEAD_BYTES + RECORD_OVERHEAD_BYTES + headerCount * HEADER_OVERHEAD_BYTES;
+}
 
 /** An upper bound of the bytes `record` takes in a record batch of its own, uncompressed. */
 export function recordSizeBytes(record: Pick<PublishRecord, 'key' | 'value' | 'headers'>): number {
-  let bytes = RECORD_OVERHEAD_BYTES + Buffer.byteLength(record.key) + (typeof record.value === 'string' ? Buffer.byteLength(record.value) : record.value.length);
+  let bytes = Buffer.byteLength(record.key) + (typeof record.value === 'string' ? Buffer.byteLength(record.value) : record.value.length);
+  let headers = 0;
   for (const name in record.headers) {
-    bytes += HEADER_OVERHEAD_BYTES + Buffer.byteLength(name) + Buffer.byteLength(record.headers[name]);
+    headers += 1;
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(record.headers[name]);
   }
-  return bytes;
+  return bytes + recordFramingBytes(headers);
 }

@@ -1,10 +1,32 @@
-export * from './member-event';
-export * from './topics';
-export * from './cause';
-export * from './event-id';
-export * from './cloudevents';
-export * from './encode';
-export * from './member-event.schema';
-export * from './decode/errors';
-export * from './decode/decode-member-event';
-export * from './dead-letter';
+// The public contract of the member-state topic, by name: what a subscriber imports (no Nest in it).
+
+// The event.
+export {
+  KNOWN_CAUSES,
+  type KnownCause,
+  type MemberEvent,
+  type MemberEventClient,
+  type MemberEventKind,
+  type MemberEventSource,
+  type MemberState,
+} from './member-event';
+export { DEFAULT_DLQ_TOPIC, DEFAULT_MEMBER_STATE_TOPIC } from './topics';
+export { MEMBER_EVENT_SCHEMA, isMemberEvent, memberEventSchemaProblems } from './member-event.schema';
+
+// The record: key, JSON value, CloudEvents headers.
+export { encodeMemberEvent, type EncodedRecord } from './encode-member-event';
+export { CE_SPEC_VERSION, JSON_CONTENT_TYPE, cloudEventSource, cloudEventType, memberEventHeaders } from './cloudevents';
+export { deterministicEventId } from './deterministic-event-id';
+export { toSnakeCase } from './to-snake-case';
+
+// Reading a record back, never throwing on bad bytes.
+export { decodeMemberEvent, type DecodeResult, type MemberEventMessage } from './decode/decode-member-event';
+export { MemberEventDecodeError, type MemberEventDecodeReason } from './decode/errors/member-event-decode.error';
+export { EmptyValueError } from './decode/errors/empty-value.error';
+export { HeaderMismatchError } from './decode/errors/header-mismatch.error';
+export { InvalidEventJsonError } from './decode/errors/invalid-event-json.error';
+export { KeyMismatchError } from './decode/errors/key-mismatch.error';
+export { SchemaViolationError } from './decode/errors/schema-violation.error';
+
+// Dead letters on the dead-letter topic: what a replay tool reads.
+export { DEAD_LETTER_HEADERS, decodeDeadLetter, type DeadLetter, type DeadLetterMessage } from './dead-letter';

@@ -1,6 +1,6 @@
 import { createAppLogger, levelsFrom } from './json-logger';
 
-function capture(run: () => void): Record<string, unknown>[] {
+function captureText(run: () => void): string[] {
   const lines: string[] = [];
   const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     lines.push(String(chunk));
@@ -16,8 +16,15 @@ function capture(run: () => void): Record<string, unknown>[] {
     write.mockRestore();
     writeErr.mockRestore();
   }
-  return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  return lines;
 }
+
+function capture(run: () => void): Record<string, unknown>[] {
+  return captureText(run).map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** A room id as long as the one that was logged whole on every retry. */
+const HUGE = 'r'.repeat(400 * 1024);
 
 describe('createAppLogger (json)', () => {
   it('writes one JSON object per line with the structured fields at the top level', () => {
@@ -57,5 +64,27 @@ describe('createAppLogger (json)', () => {
     });
     expect(lines.map((line) => line.message)).toEqual(['bad']);
     expect(levelsFrom('warn')).toEqual(['fatal', 'error', 'warn']);
+  });
+});
+
+describe('createAppLogger: caller input is quoted up to a bound', () => {
+  it.each(['json', 'text'] as const)('cuts a 400 KB field of a %s line, saying how long it was', (format) => {
+    const logger = createAppLogger({ level: 'log', format });
+    const [line] = captureText(() => logger.error({ message: 'publishing to Kafka failed; will retry', firstRoomId: HUGE, nested: { roomId: HUGE } }, undefined, 'OutboxDrain'));
+    expect(line.length).toBeLessThan(4 * 1024);
+    expect(line).toContain(`(${HUGE.length} chars)`);
+  });
+
+  it('cuts a 400 KB string message too', () => {
+    const logger = createAppLogger({ level: 'log', format: 'json' });
+    const [line] = captureText(() => logger.warn(`room ${HUGE} is odd`, 'Test'));
+    expect(line.length).toBeLessThan(4 * 1024);
+  });
+
+  it('leaves ordinary lines whole', () => {
+    const logger = createAppLogger({ level: 'log', format: 'json' });
+    const roomId = 'x'.repeat(128);
+    const [line] = capture(() => logger.warn({ message: 'callback rejected', roomId }, 'Test'));
+    expect(line.roomId).toBe(roomId);
   });
 });

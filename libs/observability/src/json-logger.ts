@@ -1,4 +1,5 @@
-import { ConsoleLogger, type LogLevel } from '@nestjs/common';
+import { ConsoleLogger, type ConsoleLoggerOptions, type LogLevel } from '@nestjs/common';
+import { boundForLog, quoteForLog, MAX_LOGGED_STACK_CHARS } from './log-bounds';
 
 type JsonLogOptions = Parameters<ConsoleLogger['getJsonLogObject']>[1];
 type JsonLogObject = ReturnType<ConsoleLogger['getJsonLogObject']>;
@@ -21,12 +22,33 @@ export function levelsFrom(level: LogLevel): LogLevel[] {
   return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
 }
 
+/** Nest's ConsoleLogger with every logged string cut to a bound ({@link boundForLog}): a line stays a few KB whatever a caller sent. */
+export class BoundedConsoleLogger extends ConsoleLogger {
+  protected override printMessages(
+    messages: unknown[],
+    context?: string,
+    logLevel?: LogLevel,
+    writeStreamType?: 'stdout' | 'stderr',
+    errorStack?: unknown,
+    params?: Record<string, unknown>,
+  ): void {
+    super.printMessages(
+      messages.map((message) => boundForLog(message)),
+      context,
+      logLevel,
+      writeStreamType,
+      typeof errorStack === 'string' ? quoteForLog(errorStack, MAX_LOGGED_STACK_CHARS) : errorStack,
+      params === undefined ? undefined : (boundForLog(params) as Record<string, unknown>),
+    );
+  }
+}
+
 /**
  * Nest's ConsoleLogger in JSON mode, with the project's `{ message, ...context }` log objects
  * spread into the line, so each line reads
  * `{"level":"warn","timestamp":…,"context":"RejectionRecorder","message":"callback rejected","roomId":…}`.
  */
-export class JsonLogger extends ConsoleLogger {
+export class JsonLogger extends BoundedConsoleLogger {
   protected override getJsonLogObject(message: unknown, options: JsonLogOptions): JsonLogObject {
     const line = super.getJsonLogObject(message, options);
     const inner = line.message;
@@ -46,11 +68,11 @@ export class JsonLogger extends ConsoleLogger {
   }
 }
 
-/** The app logger: JSON lines (or text), level from configuration, secrets masked. */
+/** The app logger: JSON lines (or text), level from configuration, secrets masked, every string bounded. */
 export function createAppLogger(options: AppLoggerOptions): ConsoleLogger {
-  const logLevels = levelsFrom(options.level);
+  const common: ConsoleLoggerOptions = { logLevels: levelsFrom(options.level), redact: REDACTED_KEYS };
   if (options.format === 'text') {
-    return new ConsoleLogger({ logLevels, redact: REDACTED_KEYS, compact: true, breakLength: Infinity });
+    return new BoundedConsoleLogger({ ...common, compact: true, breakLength: Infinity });
   }
-  return new JsonLogger({ json: true, logLevels, redact: REDACTED_KEYS });
+  return new JsonLogger({ ...common, json: true });
 }

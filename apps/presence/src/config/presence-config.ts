@@ -1,6 +1,7 @@
 import type { LogLevel } from '@nestjs/common';
 import type { SASLOptions } from 'kafkajs';
 import { EnvReader, readKafkaBrokers, readKafkaSasl, readTopicName, type Env } from '@app/config';
+import { LOG_LEVELS } from '@app/observability';
 import { PRESENCE_CONFIG_VARIABLES, type PresenceConfigVariableName } from './config-variables';
 
 /** The presence service's whole configuration, read and validated once at start. */
@@ -25,8 +26,6 @@ export class PresenceConfigError extends Error {
     super(`Invalid configuration: ${variable} ${problem}`);
   }
 }
-
-const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
 /** Reads and validates the configuration; throws {@link PresenceConfigError} naming the first bad variable. */
 export function loadPresenceConfig(env: Env = process.env): PresenceConfig {

@@ -4,6 +4,7 @@ import { decodeMemberEvent } from '@app/member-events';
 import { Kafka, type Admin, type Consumer, type EachBatchPayload } from 'kafkajs';
 import { PRESENCE_CONFIG, type PresenceConfig } from '../config/presence-config';
 import { Roster } from '../roster/roster';
+import { ConsumerState } from './consumer-state';
 import { ConsumerStats } from './consumer-stats';
 import { PresenceStartError } from './presence-start.error';
 
@@ -29,6 +30,7 @@ export class MemberEventConsumer implements OnApplicationBootstrap, OnApplicatio
     @Inject(PRESENCE_CONFIG) private readonly config: PresenceConfig,
     private readonly roster: Roster,
     private readonly stats: ConsumerStats,
+    private readonly state: ConsumerState,
   ) {
     this.kafka = new Kafka({
       clientId: config.kafka.clientId,
@@ -55,6 +57,7 @@ export class MemberEventConsumer implements OnApplicationBootstrap, OnApplicatio
     // read_committed: the relay publishes in transactions; records of an aborted one are never applied.
     const consumer = this.kafka.consumer({ groupId: this.config.groupId, readUncommitted: false });
     this.consumer = consumer;
+    this.state.follow(consumer);
     await consumer.connect();
     await consumer.subscribe({ topic: this.config.topic, fromBeginning: true });
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => void this.skipFiltered(consumer, payload));

@@ -10,22 +10,32 @@ export interface OnlineMemberBody {
   cause: string;
 }
 
-/** The rosters over HTTP; 404 for a room no event has mentioned. */
-@Controller('rooms')
+/** The members of one room. */
+export interface RoomMembersBody {
+  sdkAppId: string;
+  roomId: string;
+  members: OnlineMemberBody[];
+}
+
+/**
+ * The rosters over HTTP, by application and room (room ids are unique within one Tencent app
+ * only); 404 for a room no event has mentioned.
+ */
+@Controller('apps/:sdkAppId/rooms')
 export class RoomsController {
   constructor(private readonly roster: Roster) {}
 
   @Get(':roomId/members')
-  members(@Param('roomId') roomId: string): { roomId: string; members: OnlineMemberBody[] } {
-    const members = this.roster.onlineMembers(roomId);
-    if (members === undefined) throw new NotFoundException(`room ${roomId} is not known`);
-    return { roomId, members: members.map(({ memberId, since, cause }) => ({ memberId, since, cause })) };
+  members(@Param('sdkAppId') sdkAppId: string, @Param('roomId') roomId: string): RoomMembersBody {
+    const members = this.roster.onlineMembers(sdkAppId, roomId);
+    if (members === undefined) throw new NotFoundException('room is not known');
+    return { sdkAppId, roomId, members: members.map(({ memberId, since, cause }) => ({ memberId, since, cause })) };
   }
 
   @Get(':roomId')
-  room(@Param('roomId') roomId: string): RoomView {
-    const view = this.roster.view(roomId);
-    if (view === undefined) throw new NotFoundException(`room ${roomId} is not known`);
+  room(@Param('sdkAppId') sdkAppId: string, @Param('roomId') roomId: string): RoomView {
+    const view = this.roster.view(sdkAppId, roomId);
+    if (view === undefined) throw new NotFoundException('room is not known');
     return view;
   }
 }

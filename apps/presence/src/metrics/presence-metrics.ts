@@ -4,12 +4,13 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { nestKafkaLogCreator } from '@app/kafka';
 import { METRICS_REGISTRY, registerConsumerLag } from '@app/observability';
 import { PRESENCE_CONFIG, type PresenceConfig } from '../config/presence-config';
+import { ConsumerState } from '../consumer/consumer-state';
 import { ConsumerStats } from '../consumer/consumer-stats';
 import { Roster } from '../roster/roster';
 
 /**
  * The presence service's metrics, read at scrape time: rooms and online members held, events
- * consumed by outcome, whether the rosters are rebuilt, and the consumer group's lag (through an
+ * consumed by outcome, whether the consumer is consuming and the rosters are rebuilt, and the consumer group's lag (through an
  * admin client of its own, so a scrape never waits on the consumer).
  */
 @Injectable()
@@ -22,6 +23,7 @@ export class PresenceMetrics implements OnApplicationBootstrap, OnApplicationShu
     @Inject(PRESENCE_CONFIG) config: PresenceConfig,
     roster: Roster,
     stats: ConsumerStats,
+    state: ConsumerState,
   ) {
     const registers = [registry];
     new Gauge({
@@ -46,6 +48,14 @@ export class PresenceMetrics implements OnApplicationBootstrap, OnApplicationShu
       registers,
       collect() {
         this.set(stats.caughtUp ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'presence_consuming',
+      help: '1 while the consumer is consuming (0 before it joined its group, after a crash, after a stop).',
+      registers,
+      collect() {
+        this.set(state.consuming ? 1 : 0);
       },
     });
     const seen: Record<string, number> = {};

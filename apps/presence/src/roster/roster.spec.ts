@@ -30,8 +30,11 @@ function shuffle<T>(items: readonly T[], seed: number): T[] {
   return out;
 }
 
-function online(roster: Roster, roomId = 'room'): Record<string, { since: number; cause: string }> {
-  return Object.fromEntries((roster.onlineMembers(roomId) ?? []).map((m) => [m.memberId, { since: m.since, cause: m.cause }]));
+const APP = '1400000001';
+const OTHER_APP = '1400000002';
+
+function online(roster: Roster, roomId = 'room', sdkAppId = APP): Record<string, { since: number; cause: string }> {
+  return Object.fromEntries((roster.onlineMembers(sdkAppId, roomId) ?? []).map((m) => [m.memberId, { since: m.since, cause: m.cause }]));
 }
 
 describe('Roster', () => {
@@ -45,7 +48,7 @@ describe('Roster', () => {
     expect(online(roster)).toEqual({});
     roster.apply(event({ eventTime: 500, cause: 'heartbeat_recover', members: ['alice'] }));
     expect(online(roster)).toEqual({ alice: { since: 500, cause: 'heartbeat_recover' } });
-    expect(roster.view('room')).toMatchObject({ roomId: 'room', online: 1, closedAt: null, lastChange: { eventTime: 500, cause: 'heartbeat_recover' } });
+    expect(roster.view(APP, 'room')).toMatchObject({ roomId: 'room', online: 1, closedAt: null, lastChange: { eventTime: 500, cause: 'heartbeat_recover' } });
   });
 
   it('keeps since and cause when a member already online is reported online again', () => {
@@ -68,7 +71,7 @@ describe('Roster', () => {
     roster.apply(event({ eventTime: 300, state: 'offline', cause: 'leave', members: ['alice'] }));
     expect(roster.apply(event({ eventTime: 100, members: ['alice', 'bob'] }))).toBe('applied');
     expect(online(roster)).toEqual({ bob: { since: 100, cause: 'enter' } });
-    expect(roster.view('room')!.lastChange.eventTime).toBe(300);
+    expect(roster.view(APP, 'room')!.lastChange.eventTime).toBe(300);
   });
 
   it('ignores a duplicate eventId even when it would otherwise win a tie', () => {
@@ -95,7 +98,7 @@ describe('Roster', () => {
     roster.apply(event({ eventTime: 100, members: ['alice', 'bob'] }));
     roster.apply(event({ kind: 'room_closed', state: 'offline', cause: 'destroy_by_user', members: [], eventTime: 500 }));
     expect(online(roster)).toEqual({});
-    expect(roster.view('room')).toMatchObject({ online: 0, closedAt: 500, lastChange: { kind: 'room_closed', cause: 'destroy_by_user' } });
+    expect(roster.view(APP, 'room')).toMatchObject({ online: 0, closedAt: 500, lastChange: { kind: 'room_closed', cause: 'destroy_by_user' } });
     expect(roster.apply(event({ eventTime: 400, members: ['carol'] }))).toBe('stale');
     expect(roster.apply(event({ eventTime: 500, members: ['carol'] }))).toBe('stale');
     expect(online(roster)).toEqual({});
@@ -118,9 +121,25 @@ describe('Roster', () => {
     roster.apply(event({ eventTime: 100, roomId: 'b', state: 'offline', cause: 'leave' }));
     expect(online(roster, 'a')).toEqual({ alice: { since: 100, cause: 'enter' } });
     expect(online(roster, 'b')).toEqual({});
-    expect(roster.onlineMembers('c')).toBeUndefined();
-    expect(roster.view('c')).toBeUndefined();
+    expect(roster.onlineMembers(APP, 'c')).toBeUndefined();
+    expect(roster.view(APP, 'c')).toBeUndefined();
     expect(roster.roomCount).toBe(2);
+  });
+
+  it('keeps the same room id of two apps apart: separate rosters, and one app\'s room_closed leaves the other\'s room alone', () => {
+    const roster = new Roster();
+    roster.apply(event({ eventTime: 100, roomId: 'room_1', members: ['alice'] }));
+    roster.apply(event({ eventTime: 100, roomId: 'room_1', sdkAppId: OTHER_APP, members: ['bob'] }));
+    expect(online(roster, 'room_1')).toEqual({ alice: { since: 100, cause: 'enter' } });
+    expect(online(roster, 'room_1', OTHER_APP)).toEqual({ bob: { since: 100, cause: 'enter' } });
+    expect(roster.roomCount).toBe(2);
+
+    roster.apply(event({ kind: 'room_closed', state: 'offline', cause: 'destroy_by_user', members: [], eventTime: 200, roomId: 'room_1', sdkAppId: OTHER_APP }));
+    expect(online(roster, 'room_1', OTHER_APP)).toEqual({});
+    expect(online(roster, 'room_1')).toEqual({ alice: { since: 100, cause: 'enter' } });
+    expect(roster.view(APP, 'room_1')).toMatchObject({ sdkAppId: APP, roomId: 'room_1', online: 1, closedAt: null });
+    expect(roster.view(OTHER_APP, 'room_1')).toMatchObject({ sdkAppId: OTHER_APP, roomId: 'room_1', online: 0, closedAt: 200 });
+    expect(roster.onlineMembers('1400000003', 'room_1')).toBeUndefined();
   });
 
   it('ends in the same roster whatever order the events arrive in', () => {
@@ -141,7 +160,7 @@ describe('Roster', () => {
       const roster = new Roster();
       for (const item of [...shuffled, ...shuffled]) roster.apply(item);
       expect(online(roster)).toEqual(expected);
-      expect(roster.view('room')).toMatchObject({ online: 1, closedAt: 400, lastChange: { eventTime: 450 } });
+      expect(roster.view(APP, 'room')).toMatchObject({ online: 1, closedAt: 400, lastChange: { eventTime: 450 } });
     }
     expect(orders.size).toBeGreaterThan(100);
   });

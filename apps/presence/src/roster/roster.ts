@@ -22,6 +22,8 @@ export interface RoomChange {
 }
 
 export interface RoomView {
+  /** The Tencent application of the room: room ids are unique within an app only. */
+  sdkAppId: string;
   roomId: string;
   online: number;
   /** The applied event with the greatest eventTime, whatever order the events arrived in. */
@@ -42,8 +44,14 @@ interface RoomState {
 /** @default 100_000 */
 export const DEFAULT_DEDUPE_CAPACITY = 100_000;
 
+/** A room's key: room ids are unique within one Tencent application only, so two apps' `room_1` are two rooms. */
+function roomKey(sdkAppId: string, roomId: string): string {
+  return `${sdkAppId}\u0000${roomId}`;
+}
+
 /**
- * Room rosters from member events, right whatever order and however often the events arrive:
+ * Room rosters from member events, keyed by (sdkAppId, roomId), right whatever order and however
+ * often the events arrive:
  * - per (room, member) only an event at least as new as the last applied one changes the
  *   member (`eventTime` order; on equal times the later arrival wins);
  * - `room_closed` at T takes offline every member last changed at or before T and remembers T,
@@ -80,8 +88,8 @@ export class Roster {
   }
 
   /** Members of a room that are online now, longest online first; undefined for a room never seen. */
-  onlineMembers(roomId: string): MemberEntry[] | undefined {
-    const room = this.rooms.get(roomId);
+  onlineMembers(sdkAppId: string, roomId: string): MemberEntry[] | undefined {
+    const room = this.rooms.get(roomKey(sdkAppId, roomId));
     if (room === undefined) return undefined;
     return [...room.members.values()]
       .filter((member) => member.state === 'online')
@@ -90,17 +98,17 @@ export class Roster {
   }
 
   /** Summary of a room; undefined for a room never seen. */
-  view(roomId: string): RoomView | undefined {
-    const room = this.rooms.get(roomId);
+  view(sdkAppId: string, roomId: string): RoomView | undefined {
+    const room = this.rooms.get(roomKey(sdkAppId, roomId));
     if (room === undefined) return undefined;
     let online = 0;
     for (const member of room.members.values()) {
       if (member.state === 'online') online += 1;
     }
-    return { roomId, online, lastChange: { ...room.lastChange }, closedAt: room.closedAt };
+    return { sdkAppId, roomId, online, lastChange: { ...room.lastChange }, closedAt: room.closedAt };
   }
 
-  /** Number of rooms known. */
+  /** Number of rooms known, across apps. */
   get roomCount(): number {
     return this.rooms.size;
   }
@@ -117,14 +125,15 @@ export class Roster {
   }
 
   private room(event: MemberEvent): RoomState {
-    let room = this.rooms.get(event.roomId);
+    const key = roomKey(event.sdkAppId, event.roomId);
+    let room = this.rooms.get(key);
     if (room === undefined) {
       room = {
         members: new Map(),
         closedAt: null,
         lastChange: { eventId: event.eventId, kind: event.kind, cause: event.cause, eventTime: Number.NEGATIVE_INFINITY },
       };
-      this.rooms.set(event.roomId, room);
+      this.rooms.set(key, room);
     }
     return room;
   }

@@ -1,19 +1,27 @@
 import { ValidationFailedError } from '@app/tencent-callbacks';
 import { OutboxFullError } from '@app/outbox';
-import type { IncomingCall, LiveWebhookService } from '../webhook/live-webhook.service';
-import type { TrtcCall, TrtcWebhookService } from '../webhook/trtc-webhook.service';
+import type { CallbackAcceptance } from '../webhook/callback-acceptance.service';
+import type { IncomingCall } from '../webhook/incoming-call';
+import type { LiveWebhookRoute } from '../webhook/live-webhook.route';
+import type { TrtcWebhookRoute } from '../webhook/trtc-webhook.route';
+import type { WebhookRoute } from '../webhook/webhook-route.interface';
 import { DeadLetterReplayService } from './dead-letter-replay.service';
 import type { ReplayRequest } from './replay-request';
 
-/** Unit spec with recording stand-ins for the webhook services; the e2e spec (test/tools/dlq) runs the real ones. */
+/** Unit spec with a recording stand-in for the acceptance path; the e2e spec (test/tools/dlq) runs the real one. */
 describe('DeadLetterReplayService', () => {
   const live: IncomingCall[] = [];
-  const trtc: TrtcCall[] = [];
+  const trtc: IncomingCall[] = [];
   let failure: Error | undefined;
-  const service = new DeadLetterReplayService(
-    { accept: async (call: IncomingCall) => { live.push(call); if (failure !== undefined) throw failure; } } as unknown as LiveWebhookService,
-    { accept: async (call: TrtcCall) => { trtc.push(call); if (failure !== undefined) throw failure; } } as unknown as TrtcWebhookService,
-  );
+  const liveRoute = { source: 'live' } as LiveWebhookRoute;
+  const trtcRoute = { source: 'trtc' } as TrtcWebhookRoute;
+  const acceptance = {
+    accept: async (route: WebhookRoute, call: IncomingCall) => {
+      (route === liveRoute ? live : trtc).push(call);
+      if (failure !== undefined) throw failure;
+    },
+  } as unknown as CallbackAcceptance;
+  const service = new DeadLetterReplayService(acceptance, liveRoute, trtcRoute);
   const request: ReplayRequest = {
     source: 'live',
     path: '/webhooks/tencent/live',
@@ -36,6 +44,7 @@ describe('DeadLetterReplayService', () => {
         rawBody: request.body,
         query: { SdkAppid: '1', CallbackCommand: 'Live.CallbackAfterMemberStateChanged', Sign: 'ab', RequestTime: '1', X: ['1', '2'] },
         rawQuery: request.query,
+        headers: {},
         path: request.path,
         receivedAt: request.receivedAt,
         requestId: 'req-1',
@@ -46,7 +55,7 @@ describe('DeadLetterReplayService', () => {
 
   it('hands a TRTC dead letter over with its app id as the header would carry it', async () => {
     await service.replay({ ...request, source: 'trtc', path: '/webhooks/tencent/trtc', query: '' });
-    expect(trtc).toEqual([expect.objectContaining({ sdkAppId: '1', sign: undefined, replay: true, rawBody: request.body })]);
+    expect(trtc).toEqual([expect.objectContaining({ headers: { sdkappid: '1' }, replay: true, rawBody: request.body })]);
     expect(live).toEqual([]);
   });
 

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CallbackRejectedError, type RawQuery } from '@app/tencent-callbacks';
-import { LiveWebhookService } from '../webhook/live-webhook.service';
-import { TrtcWebhookService } from '../webhook/trtc-webhook.service';
+import { CallbackAcceptance } from '../webhook/callback-acceptance.service';
+import { LiveWebhookRoute } from '../webhook/live-webhook.route';
+import { TrtcWebhookRoute } from '../webhook/trtc-webhook.route';
 import type { ReplayOutcome } from './replay-outcome';
 import type { ReplayRequest } from './replay-request';
 
@@ -28,8 +29,9 @@ export class DeadLetterReplayService {
   private readonly logger = new Logger(DeadLetterReplayService.name);
 
   constructor(
-    private readonly live: LiveWebhookService,
-    private readonly trtc: TrtcWebhookService,
+    private readonly acceptance: CallbackAcceptance,
+    private readonly live: LiveWebhookRoute,
+    private readonly trtc: TrtcWebhookRoute,
   ) {}
 
   async replay(request: ReplayRequest, requestId?: string): Promise<ReplayOutcome> {
@@ -53,11 +55,11 @@ export class DeadLetterReplayService {
 
   private acceptLive(request: ReplayRequest, requestId: string | undefined): Promise<void> {
     const { body, query, path, receivedAt } = request;
-    return this.live.accept({ rawBody: body, query: parseQuery(query), rawQuery: query, path, receivedAt, requestId, replay: true });
+    return this.acceptance.accept(this.live, { rawBody: body, query: parseQuery(query), rawQuery: query, headers: {}, path, receivedAt, requestId, replay: true });
   }
 
   private acceptTrtc(request: ReplayRequest, requestId: string | undefined): Promise<void> {
     const { body, query, path, receivedAt, sdkAppId } = request;
-    return this.trtc.accept({ rawBody: body, sdkAppId, sign: undefined, rawQuery: query, path, receivedAt, requestId, replay: true });
+    return this.acceptance.accept(this.trtc, { rawBody: body, query: {}, rawQuery: query, headers: { sdkappid: sdkAppId }, path, receivedAt, requestId, replay: true });
   }
 }

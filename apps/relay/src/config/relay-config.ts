@@ -5,6 +5,7 @@ import type { SASLOptions } from 'kafkajs';
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { EnvReader, readKafkaBrokers, readKafkaSasl, readTopicName, type Env } from '@app/config';
+import { LOG_LEVELS } from '@app/observability';
 import { CONFIG_VARIABLES, type ConfigVariableName } from './config-variables';
 
 /** The relay's whole configuration, read and validated once at start. */
@@ -70,7 +71,6 @@ export class ConfigError extends Error {
   }
 }
 
-const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 const SYNC_LEVELS: readonly OutboxSyncLevel[] = ['process', 'power', 'off'];
 const DELIVERY_GUARANTEES: readonly DeliveryGuarantee[] = ['exactly-once', 'at-least-once'];
 

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { WebhookModule } from '../webhook/webhook.module';
+import { CallbackMetrics } from './callback-metrics';
 import { RelayMetrics } from './relay-metrics';
 
 /** Registers the relay's metrics in the app registry (served by the ObservabilityModule at /metrics). */
 @Module({
-  imports: [WebhookModule],
-  providers: [RelayMetrics],
+  providers: [RelayMetrics, CallbackMetrics],
+  exports: [CallbackMetrics],
 })
 export class RelayMetricsModule {}

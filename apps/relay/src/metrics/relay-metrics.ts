@@ -3,21 +3,17 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@app/observability';
 import { Outbox, OutboxDrain, type StoredEntry } from '@app/outbox';
 import { RELAY_CONFIG, type RelayConfig } from '../config/relay-config';
-import { WebhookStats, type CallbackOutcome } from '../webhook/webhook-stats';
 
 /** Publish latency buckets (seconds): milliseconds when Kafka is there, hours when it was away. */
 export const PUBLISH_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600];
 
 /**
- * The relay's own metrics, fed by the webhook's outcomes and the outbox's deliveries; gauges and
- * mirrored counters are read at scrape time through `collect()`, so no timer polls anything.
+ * The relay's delivery metrics, fed by the outbox's deliveries (the callback counters are
+ * `CallbackMetrics`); gauges and mirrored counters are read at scrape time through
+ * `collect()`, so no timer polls anything.
  */
 @Injectable()
 export class RelayMetrics implements OnModuleInit {
-  private readonly callbacks: Counter<'command' | 'result'>;
-  private readonly rejections: Counter<'command' | 'reason' | 'status'>;
-  private readonly signatureFailures: Counter<'command'>;
-  private readonly deadLetters: Counter<'command'>;
   private readonly published: Counter<'topic'>;
   private readonly publishLatency: Histogram;
   private readonly refusedByKafka: Counter<'topic' | 'reason' | 'outcome'>;
@@ -25,35 +21,10 @@ export class RelayMetrics implements OnModuleInit {
   constructor(
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
     @Inject(RELAY_CONFIG) private readonly config: RelayConfig,
-    private readonly stats: WebhookStats,
     private readonly outbox: Outbox,
     private readonly drain: OutboxDrain,
   ) {
     const registers = [registry];
-    this.callbacks = new Counter({
-      name: 'relay_callbacks_total',
-      help: 'Callbacks received, by command and result (accepted, duplicate, unhandled, rejected, unavailable).',
-      labelNames: ['command', 'result'],
-      registers,
-    });
-    this.rejections = new Counter({
-      name: 'relay_callback_rejections_total',
-      help: 'Callbacks refused, by command, error class and HTTP status.',
-      labelNames: ['command', 'reason', 'status'],
-      registers,
-    });
-    this.signatureFailures = new Counter({
-      name: 'relay_signature_failures_total',
-      help: 'Callbacks refused because their signature or token did not verify (HTTP 401).',
-      labelNames: ['command'],
-      registers,
-    });
-    this.deadLetters = new Counter({
-      name: 'relay_dead_letters_total',
-      help: 'Rejected callbacks kept on the dead-letter topic.',
-      labelNames: ['command'],
-      registers,
-    });
     this.published = new Counter({
       name: 'relay_events_published_total',
       help: 'Records acknowledged by Kafka, by topic (member-state events and dead letters).',
@@ -78,8 +49,6 @@ export class RelayMetrics implements OnModuleInit {
     // Known series start at 0, so rate() and increase() see the first callback.
     this.published.inc({ topic: this.config.topics.memberState }, 0);
     this.published.inc({ topic: this.config.topics.dlq }, 0);
-    this.signatureFailures.inc({ command: 'Live.CallbackAfterMemberStateChanged' }, 0);
-    this.stats.onRecord((outcome) => this.countOutcome(outcome));
     this.drain.onDelivered((entries, ackedAt) => this.countDelivered(entries, ackedAt));
     this.drain.onRefused(({ entries, reason, deadLettered }) => {
       // Labels from closed sets only: the relay's own topics and Kafka's error names.
@@ -88,20 +57,6 @@ export class RelayMetrics implements OnModuleInit {
       if (entries.length > deadLettered) this.refusedByKafka.inc({ topic, reason, outcome: 'undeliverable' }, entries.length - deadLettered);
     });
     this.registerOutboxGauges();
-  }
-
-  private countOutcome(outcome: CallbackOutcome): void {
-    this.callbacks.inc({ command: outcome.command, result: outcome.result });
-    if (outcome.result !== 'rejected' && outcome.result !== 'unavailable') {
-      return;
-    }
-    this.rejections.inc({ command: outcome.command, reason: outcome.reason ?? 'Error', status: String(outcome.status ?? 500) });
-    if (outcome.status === 401) {
-      this.signatureFailures.inc({ command: outcome.command });
-    }
-    if (outcome.deadLettered === true) {
-      this.deadLetters.inc({ command: outcome.command });
-    }
   }
 
   private countDelivered(entries: readonly StoredEntry[], ackedAt: number): void {

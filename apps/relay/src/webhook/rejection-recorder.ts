@@ -1,45 +1,72 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CallbackRejectedError } from '@app/tencent-callbacks';
-import { WebhookStats } from './webhook-stats';
+import { quoteForLog } from '@app/observability';
+import { CallbackRejectedError, type CallbackSource } from '@app/tencent-callbacks';
+import { CallbackMetrics } from '../metrics/callback-metrics';
+
+/** Longest id (room, app, command) a rejection line quotes: caller input, and 400 KB room ids were seen. */
+export const MAX_LOGGED_ID_CHARS = 128;
+/** Longest reason a rejection line quotes (error messages can repeat caller input). */
+export const MAX_LOGGED_REASON_CHARS = 512;
+
+/** What became of the dead letter of a refused call, when one was due. */
+export type DeadLetterOutcome = { stored: true; eventId: string } | { stored: false; error: unknown };
 
 /** What is known of a refused call, for its count and its one log line. */
 export interface Rejection {
   /** Which webhook refused it. */
-  source: 'live' | 'trtc';
+  source: CallbackSource;
   requestId?: string;
   path: string;
-  command: string;
+  /** The command as the caller named it, if it could be read. */
+  command?: string;
+  /** Its metric label: the registered command, or `other`. */
+  label: string;
   sdkAppId?: string;
   roomId?: string;
-  /** Event id of the dead letter written for it, when one was. */
-  deadLetterEventId?: string;
+  deadLetter?: DeadLetterOutcome;
 }
 
-/** Counts every refused callback and writes its one structured log line (never a secret). */
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function nameOf(error: unknown): string {
+  return error instanceof Error ? error.name : 'Error';
+}
+
+/**
+ * Counts every refused callback and writes its one structured log line, whatever else failed:
+ * a dead letter that could not be stored is in the line and in `relay_dead_letter_failures_total`.
+ * Quotes caller input only up to a bound, and never a secret.
+ */
 @Injectable()
 export class RejectionRecorder {
   private readonly logger = new Logger(RejectionRecorder.name);
 
-  constructor(private readonly stats: WebhookStats) {}
+  constructor(private readonly metrics: CallbackMetrics) {}
 
   record(error: unknown, rejection: Rejection): void {
     const rejected = error instanceof CallbackRejectedError;
-    this.stats.record(rejection.command, rejected ? 'rejected' : 'unavailable', {
-      reason: error instanceof Error ? error.name : 'Error',
+    const { deadLetter } = rejection;
+    this.metrics.countRefusal({
+      command: rejection.label,
+      result: rejected ? 'rejected' : 'unavailable',
+      reason: nameOf(error),
       status: rejected ? error.status : 503,
-      deadLettered: rejection.deadLetterEventId !== undefined,
+      deadLetter: deadLetter === undefined ? undefined : deadLetter.stored ? { stored: true } : { stored: false, reason: nameOf(deadLetter.error) },
     });
-    const prefix = rejection.source === 'trtc' ? 'TRTC callback' : 'callback';
+    const quote = (text: string | undefined) => (text === undefined ? undefined : quoteForLog(text, MAX_LOGGED_ID_CHARS));
     this.logger.warn({
-      message: `${prefix} ${rejected ? 'rejected' : 'not accepted'}`,
+      message: `${rejection.source === 'trtc' ? 'TRTC callback' : 'callback'} ${rejected ? 'rejected' : 'not accepted'}`,
       requestId: rejection.requestId,
       path: rejection.path,
-      callbackCommand: rejection.command,
-      sdkAppId: rejection.sdkAppId,
-      roomId: rejection.roomId,
-      eventId: rejection.deadLetterEventId,
-      reason: error instanceof Error ? error.message : String(error),
+      callbackCommand: quote(rejection.command ?? '(none)'),
+      sdkAppId: quote(rejection.sdkAppId),
+      roomId: quote(rejection.roomId),
+      reason: quoteForLog(messageOf(error), MAX_LOGGED_REASON_CHARS),
       errorCode: rejected ? error.code : undefined,
+      ...(deadLetter?.stored === true && { deadLetter: 'stored', eventId: deadLetter.eventId }),
+      ...(deadLetter?.stored === false && { deadLetter: 'not stored', deadLetterError: quoteForLog(messageOf(deadLetter.error), MAX_LOGGED_REASON_CHARS) }),
     });
   }
 }

@@ -3,8 +3,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { tencentFailureBody, trtcFailureBody } from '@app/tencent-callbacks';
 import { describeFailure } from './failure-description';
 
-export { ERROR_CODES } from './failure-description';
-
 const TRTC_PATH = '/webhooks/tencent/trtc';
 
 /** Whether a request URL is the TRTC route, whose callers expect TRTC's answer shape. */
@@ -28,7 +26,7 @@ export class TencentExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest | undefined>();
     const { status, code, info, unexpected } = describeFailure(exception);
     if (unexpected) {
-      this.logger.error({ message: 'unexpected error while handling a request', error: exception instanceof Error ? exception.stack : String(exception) });
+      this.logger.error({ message: 'unexpected error while handling a request', stack: exception instanceof Error ? exception.stack : String(exception) });
     }
     const body = isTrtcUrl(request?.url) ? trtcFailureBody(code, info) : tencentFailureBody(code, info);
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);

@@ -1,17 +1,22 @@
 import { Module } from '@nestjs/common';
 import { TencentCallbacksModule } from '@app/tencent-callbacks';
-import { LiveWebhookController } from './live-webhook.controller';
-import { LiveWebhookService } from './live-webhook.service';
+import { RelayMetricsModule } from '../metrics/relay-metrics.module';
+import { CallbackAcceptance } from './callback-acceptance.service';
+import { LiveWebhookRoute } from './live-webhook.route';
 import { RejectionRecorder } from './rejection-recorder';
-import { TrtcWebhookController } from './trtc-webhook.controller';
-import { TrtcWebhookService } from './trtc-webhook.service';
-import { WebhookStats } from './webhook-stats';
+import { TrtcWebhookRoute } from './trtc-webhook.route';
+import { WebhookController } from './webhook.controller';
+import { WebhookConfigurableModule } from './webhook.module-definition';
 
-/** The HTTP edge: knows Tencent and the outbox, nothing of Kafka. */
+/**
+ * The HTTP edge: knows Tencent, the outbox and the topics' record limits, nothing of Kafka.
+ * `WebhookModule.registerAsync({ inject: [RECORD_PUBLISHER], useFactory: (publisher) => ({ recordLimits: publisher }) })`.
+ */
 @Module({
-  imports: [TencentCallbacksModule],
-  controllers: [LiveWebhookController, TrtcWebhookController],
-  providers: [LiveWebhookService, TrtcWebhookService, WebhookStats, RejectionRecorder],
-  exports: [WebhookStats, LiveWebhookService, TrtcWebhookService],
+  imports: [TencentCallbacksModule, RelayMetricsModule],
+  controllers: [WebhookController],
+  providers: [CallbackAcceptance, LiveWebhookRoute, TrtcWebhookRoute, RejectionRecorder],
+  // The admin replay endpoint runs dead letters through the same acceptance path.
+  exports: [CallbackAcceptance, LiveWebhookRoute, TrtcWebhookRoute],
 })
-export class WebhookModule {}
+export class WebhookModule extends WebhookConfigurableModule {}

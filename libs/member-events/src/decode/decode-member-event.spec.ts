@@ -1,7 +1,11 @@
-import { encodeMemberEvent } from '../encode';
+import { encodeMemberEvent } from '../encode-member-event';
 import type { MemberEvent } from '../member-event';
 import { decodeMemberEvent } from './decode-member-event';
-import { EmptyValueError, HeaderMismatchError, InvalidEventJsonError, KeyMismatchError, SchemaViolationError } from './errors';
+import { EmptyValueError } from './errors/empty-value.error';
+import { HeaderMismatchError } from './errors/header-mismatch.error';
+import { InvalidEventJsonError } from './errors/invalid-event-json.error';
+import { KeyMismatchError } from './errors/key-mismatch.error';
+import { SchemaViolationError } from './errors/schema-violation.error';
 
 const event: MemberEvent = {
   eventId: '0123456789abcdef0123456789abcdef',

@@ -1,14 +1,12 @@
 import { memberEventHeaders } from '../cloudevents';
 import type { MemberEvent } from '../member-event';
 import { memberEventSchemaProblems } from '../member-event.schema';
-import {
-  EmptyValueError,
-  HeaderMismatchError,
-  InvalidEventJsonError,
-  KeyMismatchError,
-  SchemaViolationError,
-  type MemberEventDecodeError,
-} from './errors';
+import { EmptyValueError } from './errors/empty-value.error';
+import { HeaderMismatchError } from './errors/header-mismatch.error';
+import { InvalidEventJsonError } from './errors/invalid-event-json.error';
+import { KeyMismatchError } from './errors/key-mismatch.error';
+import type { MemberEventDecodeError } from './errors/member-event-decode.error';
+import { SchemaViolationError } from './errors/schema-violation.error';
 
 type HeaderValue = Buffer | string | (Buffer | string)[] | undefined;
 

@@ -1,4 +1,6 @@
-import { InvalidSignatureError, RequestExpiredError, SignatureRequiredError } from '../errors';
+import { InvalidSignatureError } from '../errors/invalid-signature.error';
+import { RequestExpiredError } from '../errors/request-expired.error';
+import { SignatureRequiredError } from '../errors/signature-required.error';
 import { liveCallbackSign, verifyLiveSignature } from './live-signature';
 import { trtcCallbackSign, verifyTrtcSignature } from './trtc-signature';
 

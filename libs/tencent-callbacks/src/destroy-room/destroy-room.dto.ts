@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsObject, IsOptional, IsString } from 'class-validator';
-import { IsEpochMillis, toIntegerIfNumeric } from '../member-state/member-state-changed.dto';
+import { IsEpochMillis } from '../handlers/is-epoch-millis.decorator';
+import { toIntegerIfNumeric } from '../handlers/to-integer-if-numeric.transform';
 
 /** The command Tencent sends after a live room was destroyed. */
 export const DESTROY_ROOM_COMMANDS = ['Live.CallbackAfterDestroyRoom'] as const;

@@ -1,6 +1,6 @@
 import { deterministicEventId, toSnakeCase, type MemberEvent } from '@app/member-events';
 import type { CallbackContext } from '../handlers/callback-handler.interface';
-import { clientOf } from '../member-state/member-state.normalizer';
+import { clientOf } from '../handlers/client-of';
 import type { DestroyRoomDto } from './destroy-room.dto';
 
 /**

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { IsString } from 'class-validator';
 import { ValidationFailedError } from '../errors/validation-failed.error';
-import { CallbackDispatcher, HandlerRegistrationError } from './callback-dispatcher';
+import { CallbackDispatcher } from './callback-dispatcher';
 import type { CallbackContext, CallbackHandler, OutgoingRecord } from './callback-handler.interface';
+import { HandlerRegistrationError } from './handler-registration.error';
 import { TencentCallbacksModule } from './tencent-callbacks.module';
-import { TencentCallbackHandler } from './tencent-callback-handler.decorator';
+import { TencentCallbackHandler, type CallbackSource } from './tencent-callback-handler.decorator';
 
 class PingDto {
   @IsString()
@@ -26,10 +27,15 @@ class PingHandler implements CallbackHandler<PingDto> {
 class RivalHandler extends PingHandler {}
 
 @Injectable()
+@TencentCallbackHandler(['TRTC.7'], { source: 'trtc' })
+class TrtcSevenHandler extends PingHandler {}
+
+@Injectable()
 @TencentCallbackHandler(['Test.Broken'])
 class NotAHandler {}
 
-const context = (command: string): CallbackContext => ({
+const context = (command: string, source: CallbackSource = 'live'): CallbackContext => ({
+  source,
   command,
   sdkAppId: '1',
   query: { sdkAppId: '1' },
@@ -46,25 +52,32 @@ async function dispatcherWith(...providers: unknown[]): Promise<CallbackDispatch
 }
 
 describe('CallbackDispatcher', () => {
-  it('finds decorated providers and routes every spelling, case-insensitively', async () => {
+  it('finds decorated providers and routes every spelling, case-insensitively, naming the command as registered', async () => {
     const dispatcher = await dispatcherWith(PingHandler);
-    expect(dispatcher.handles('Test.Ping')).toBe(true);
-    expect(dispatcher.handles('TEST.PINGOLDSPELLING')).toBe(true);
-    expect(dispatcher.dispatch({ Text: 'hi' }, context('test.pingoldspelling'))).toEqual({
-      handled: true,
-      records: [{ eventId: 'e1', topic: 't', key: '1', value: 'hi', headers: {} }],
-    });
+    const route = dispatcher.route('live', 'TEST.PINGOLDSPELLING');
+    expect(route?.command).toBe('Test.PingOldSpelling');
+    expect(dispatcher.route('live', 'test.ping')?.command).toBe('Test.Ping');
+    expect(dispatcher.dispatch(route!, { Text: 'hi' }, context('test.pingoldspelling'))).toEqual([
+      { eventId: 'e1', topic: 't', key: '1', value: 'hi', headers: {} },
+    ]);
+    expect(dispatcher.commands().sort()).toEqual(['Test.Ping', 'Test.PingOldSpelling']);
   });
 
-  it('reports a command without handler as not handled', async () => {
+  it('finds no route for a command without handler', async () => {
     const dispatcher = await dispatcherWith(PingHandler);
-    expect(dispatcher.handles('Live.CallbackAfterUpdateRoomInfo')).toBe(false);
-    expect(dispatcher.dispatch({}, context('Live.CallbackAfterUpdateRoomInfo'))).toEqual({ handled: false });
+    expect(dispatcher.route('live', 'Live.CallbackAfterUpdateRoomInfo')).toBeUndefined();
+  });
+
+  it('routes a command on its own webhook only: a Live call naming a TRTC command finds nothing', async () => {
+    const dispatcher = await dispatcherWith(PingHandler, TrtcSevenHandler);
+    expect(dispatcher.route('trtc', 'trtc.7')?.command).toBe('TRTC.7');
+    expect(dispatcher.route('live', 'TRTC.7')).toBeUndefined();
+    expect(dispatcher.route('trtc', 'Test.Ping')).toBeUndefined();
   });
 
   it('validates the body against the handler DTO before handling', async () => {
     const dispatcher = await dispatcherWith(PingHandler);
-    expect(() => dispatcher.dispatch({ Text: 5 }, context('Test.Ping'))).toThrow(ValidationFailedError);
+    expect(() => dispatcher.dispatch(dispatcher.route('live', 'Test.Ping')!, { Text: 5 }, context('Test.Ping'))).toThrow(ValidationFailedError);
   });
 
   it('refuses two handlers for one command at start', async () => {

@@ -1,17 +1,15 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { CallbackContext, CallbackHandler, OutgoingRecord } from './callback-handler.interface';
-import { TencentCallbackHandler } from './tencent-callback-handler.decorator';
+import { HandlerRegistrationError } from './handler-registration.error';
+import { HandlerRegistrationMetadata, type CallbackSource } from './tencent-callback-handler.decorator';
 import { validateBody } from './validate-body';
 
-/** The outcome of dispatching one callback. */
-export type DispatchResult =
-  | { handled: true; records: OutgoingRecord[] }
-  | { handled: false };
-
-/** A handler was registered twice for the same command, or does not implement {@link CallbackHandler}. */
-export class HandlerRegistrationError extends Error {
-  override readonly name = 'HandlerRegistrationError';
+/** The handler of one command, found once per callback by {@link CallbackDispatcher.route}. */
+export interface CallbackRoute {
+  /** The command as its handler registered it (a closed set: safe as a metric label). */
+  readonly command: string;
+  readonly handler: CallbackHandler;
 }
 
 function isCallbackHandler(value: unknown): value is CallbackHandler {
@@ -19,53 +17,57 @@ function isCallbackHandler(value: unknown): value is CallbackHandler {
   return typeof candidate?.handle === 'function' && typeof candidate.body === 'function';
 }
 
+/** Lower-cased command, scoped by route: a Live call naming a TRTC command finds nothing. */
+function routeKey(source: CallbackSource, command: string): string {
+  return `${source}:${command.toLowerCase()}`;
+}
+
 /**
- * Finds every provider decorated with {@link TencentCallbackHandler} at start and routes each
- * callback to the one registered for its command. Commands are matched case-insensitively.
+ * Finds every provider decorated with `@TencentCallbackHandler` at start and routes each
+ * callback to the one registered for its route and command. Commands are matched case-insensitively.
  */
 @Injectable()
 export class CallbackDispatcher implements OnModuleInit {
   private readonly logger = new Logger(CallbackDispatcher.name);
-  private readonly handlers = new Map<string, CallbackHandler>();
+  private readonly routes = new Map<string, CallbackRoute>();
 
   constructor(private readonly discovery: DiscoveryService) {}
 
   onModuleInit(): void {
-    for (const wrapper of this.discovery.getProviders({ metadataKey: TencentCallbackHandler.KEY })) {
-      const commands: readonly string[] = this.discovery.getMetadataByDecorator(TencentCallbackHandler, wrapper) ?? [];
+    for (const wrapper of this.discovery.getProviders({ metadataKey: HandlerRegistrationMetadata.KEY })) {
+      const registration = this.discovery.getMetadataByDecorator(HandlerRegistrationMetadata, wrapper);
       const instance: unknown = wrapper.instance;
+      if (registration === undefined) {
+        continue;
+      }
       if (!isCallbackHandler(instance)) {
         throw new HandlerRegistrationError(`${String(wrapper.name)} is decorated with @TencentCallbackHandler but has no body DTO and handle() method`);
       }
-      for (const command of commands) {
-        const key = command.toLowerCase();
-        const existing = this.handlers.get(key);
-        if (existing !== undefined && existing !== instance) {
+      for (const command of registration.commands) {
+        const key = routeKey(registration.source, command);
+        const existing = this.routes.get(key);
+        if (existing !== undefined && existing.handler !== instance) {
           throw new HandlerRegistrationError(`two handlers are registered for callback command ${command}`);
         }
-        this.handlers.set(key, instance);
+        this.routes.set(key, { command, handler: instance });
       }
-      this.logger.log({ message: 'callback handler registered', handler: String(wrapper.name), commands });
+      this.logger.log({ message: 'callback handler registered', handler: String(wrapper.name), source: registration.source, commands: registration.commands });
     }
   }
 
-  /** The commands that have a handler, lower-cased. */
+  /** The registered commands of every route, as registered. */
   commands(): string[] {
-    return [...this.handlers.keys()];
+    return [...new Set([...this.routes.values()].map((route) => route.command))];
   }
 
-  /** Whether a handler is registered for the command. */
-  handles(command: string): boolean {
-    return this.handlers.has(command.toLowerCase());
+  /** The handler registered for the command on its route, or undefined: Tencent sends commands nobody handles. */
+  route(source: CallbackSource, command: string): CallbackRoute | undefined {
+    return this.routes.get(routeKey(source, command));
   }
 
-  /** Validates the body against the command's DTO and returns the records to publish. */
-  dispatch(body: Record<string, unknown>, context: CallbackContext): DispatchResult {
-    const handler = this.handlers.get(context.command.toLowerCase());
-    if (handler === undefined) {
-      return { handled: false };
-    }
-    const dto = handler.readValidBody?.(body) ?? validateBody(handler.body, body);
-    return { handled: true, records: handler.handle(dto, context) };
+  /** Validates the body against the route's DTO (the handler's fast path first) and returns the records to publish. */
+  dispatch(route: CallbackRoute, body: Record<string, unknown>, context: CallbackContext): OutgoingRecord[] {
+    const dto = route.handler.readValidBody?.(body) ?? validateBody(route.handler.body, body);
+    return route.handler.handle(dto, context);
   }
 }

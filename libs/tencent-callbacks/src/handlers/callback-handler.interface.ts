@@ -1,9 +1,12 @@
 import type { ClassConstructor } from 'class-transformer';
 import type { CallbackQuery } from '../parsing/callback-query';
+import type { CallbackSource } from './tencent-callback-handler.decorator';
 
 /** What a handler knows of the call besides its validated body. */
 export interface CallbackContext {
-  /** The command as Tencent named it (either spelling). */
+  /** The route the call came in on. */
+  source: CallbackSource;
+  /** The command as Tencent named it (either spelling; `TRTC.<EventType>` for TRTC room events). */
   command: string;
   sdkAppId: string;
   query: CallbackQuery;

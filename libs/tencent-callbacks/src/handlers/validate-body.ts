@@ -1,6 +1,14 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { InvalidJsonError } from '../errors/invalid-json.error';
 import { ValidationFailedError } from '../errors/validation-failed.error';
+
+/**
+ * Deepest nesting of arrays and objects class-validator is given. Tencent's callbacks nest a few
+ * levels; a body nested thousands deep would overflow the stack of class-transformer and
+ * class-validator. Handlers' fast paths read only the fields they know, so only this path checks.
+ */
+export const MAX_NESTING_DEPTH = 64;
 
 /** Problems named in the message (and so in the answer, the logs and the dead letter): a hostile body can have 100,000. */
 const MAX_PROBLEMS_SHOWN = 10;
@@ -20,11 +28,32 @@ function describe(errors: readonly ValidationError[], parent: string, out: strin
   }
 }
 
+/** Whether arrays and objects nest deeper than `max` in `value` (walked without recursion, so any depth is safe). */
+function nestsDeeperThan(value: unknown, max: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop()!;
+    if (depth > max) {
+      return true;
+    }
+    for (const child of Object.values(current as object)) {
+      if (child !== null && typeof child === 'object') {
+        pending.push([child, depth + 1]);
+      }
+    }
+  }
+  return false;
+}
+
 /**
  * Transforms a parsed body into `type` and validates it; throws {@link ValidationFailedError}
- * naming every failing field.
+ * naming every failing field, or {@link InvalidJsonError} for a body nested deeper than
+ * {@link MAX_NESTING_DEPTH}.
  */
 export function validateBody<T extends object>(type: ClassConstructor<T>, body: Record<string, unknown>): T {
+  if (nestsDeeperThan(body, MAX_NESTING_DEPTH)) {
+    throw new InvalidJsonError(`request body nests deeper than ${MAX_NESTING_DEPTH} levels`);
+  }
   const instance = plainToInstance(type, body);
   const errors = validateSync(instance, { forbidUnknownValues: true, validationError: { target: false, value: false } });
   if (errors.length > 0) {

@@ -1,5 +1,6 @@
 import { isIdentifierText } from '../handlers/is-identifier-text.decorator';
-import { MemberDto, MemberStateChangedDto, toIntegerIfNumeric } from './member-state-changed.dto';
+import { toIntegerIfNumeric } from '../handlers/to-integer-if-numeric.transform';
+import { MemberDto, MemberStateChangedDto } from './member-state-changed.dto';
 
 function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value !== '';

@@ -6,6 +6,7 @@ import { MemberStateChangedDto } from './member-state-changed.dto';
 import { normalizeMemberStateChanged } from './member-state.normalizer';
 
 const context: CallbackContext = {
+  source: 'live',
   command: 'Live.CallbackAfterMemberStateChanged',
   sdkAppId: '1400000001',
   query: { sdkAppId: '1400000001', clientIp: '203.0.113.7', platform: 'Web' },

@@ -1,23 +1,7 @@
-import {
-  deterministicEventId,
-  toSnakeCase,
-  type MemberEvent,
-  type MemberEventClient,
-} from '@app/member-events';
+import { deterministicEventId, toSnakeCase, type MemberEvent } from '@app/member-events';
 import type { CallbackContext } from '../handlers/callback-handler.interface';
+import { clientOf } from '../handlers/client-of';
 import type { MemberStateChangedDto } from './member-state-changed.dto';
-
-/** `client` of the event from `ClientIP` / `OptPlatform`, or undefined when Tencent sent neither. */
-export function clientOf(context: CallbackContext): MemberEventClient | undefined {
-  const { clientIp, platform } = context.query;
-  if (clientIp === undefined && platform === undefined) {
-    return undefined;
-  }
-  return {
-    ...(clientIp !== undefined && { ip: clientIp }),
-    ...(platform !== undefined && { platform }),
-  };
-}
 
 /** Pure mapping of a validated `Live.CallbackAfterMemberStateChanged` body to the contract's event. */
 export function normalizeMemberStateChanged(body: MemberStateChangedDto, context: CallbackContext): MemberEvent {

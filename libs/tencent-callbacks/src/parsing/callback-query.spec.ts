@@ -1,4 +1,4 @@
-import { InvalidQueryError } from '../errors/missing-parameter.error';
+import { InvalidQueryError } from '../errors/invalid-query.error';
 import { readCallbackQuery } from './callback-query';
 
 describe('readCallbackQuery', () => {

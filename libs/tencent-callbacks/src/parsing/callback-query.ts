@@ -1,4 +1,4 @@
-import { InvalidQueryError } from '../errors/missing-parameter.error';
+import { InvalidQueryError } from '../errors/invalid-query.error';
 
 /** The query string Tencent appends to the callback URL, read case-insensitively. */
 export interface CallbackQuery {

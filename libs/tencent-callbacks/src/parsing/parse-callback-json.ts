@@ -6,30 +6,6 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 const ACCOUNT_KEY = /_Account$/;
 
 /**
- * Deepest nesting of arrays and objects accepted. Tencent's callbacks nest a few levels; a body
- * nested thousands deep would overflow the stack of class-transformer and class-validator.
- */
-export const MAX_NESTING_DEPTH = 64;
-
-/** Deepest `[`/`{` nesting in JSON text, not counting brackets inside strings. */
-function nestingDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > deepest) deepest = depth;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return deepest;
-}
-
-/**
  * Text in which the reviver might change something: a number right after a key ending in
  * `Account"`, an integer of 16 or more digits (2^53 has 16), an exponent (1e300 is an unsafe
  * integer), or a `\u` escape that could spell a key. Conservative: a match inside a string only
@@ -60,7 +36,8 @@ function exactNumbers(this: unknown, key: string, value: unknown, context?: Revi
 
 /**
  * Parses a callback body as JSON whatever its declared content type, requiring UTF-8 and a
- * top-level object. Throws {@link InvalidJsonError} with a message a person can act on.
+ * top-level object. Throws {@link InvalidJsonError} with a message a person can act on. Any
+ * nesting depth parses (V8's parser does not recurse); `validateBody` bounds it where it matters.
  */
 export function parseCallbackJson(raw: Buffer | Uint8Array | string | undefined): Record<string, unknown> {
   if (raw === undefined || raw.length === 0) {
@@ -72,14 +49,15 @@ export function parseCallbackJson(raw: Buffer | Uint8Array | string | undefined)
   } catch (cause) {
     throw new InvalidJsonError('request body is not valid UTF-8', { cause });
   }
-  if (nestingDepth(text) > MAX_NESTING_DEPTH) {
-    throw new InvalidJsonError(`request body nests deeper than ${MAX_NESTING_DEPTH} levels`);
-  }
   let parsed: unknown;
   try {
     // The reviver costs more than the parse itself; skip it when it could not change a value.
     parsed = NEEDS_REVIVER.test(text) ? JSON.parse(text, exactNumbers) : JSON.parse(text);
   } catch (cause) {
+    if (cause instanceof RangeError) {
+      // The reviver walks the parsed value recursively: thousands of levels overflow the stack.
+      throw new InvalidJsonError('request body nests too deep', { cause });
+    }
     const detail = cause instanceof SyntaxError ? `: ${cause.message}` : '';
     throw new InvalidJsonError(`request body is not valid JSON${detail}`, { cause });
   }

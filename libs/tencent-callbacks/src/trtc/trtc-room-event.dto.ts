@@ -14,6 +14,17 @@ export const TRTC_EVENT = {
 /** Event types the relay publishes; every other type is acknowledged and dropped. */
 export const TRTC_PUBLISHED_EVENTS: readonly number[] = [TRTC_EVENT.dismissRoom, TRTC_EVENT.enterRoom, TRTC_EVENT.exitRoom];
 
+/** EventGroupId of room events. */
+export const TRTC_ROOM_EVENT_GROUP = 1;
+
+/** The command name of a TRTC event type, as handlers register it: `TRTC.103`. */
+export function trtcCommandOf(eventType: number): string {
+  return `TRTC.${eventType}`;
+}
+
+/** Commands of the TRTC room events the relay publishes. */
+export const TRTC_ROOM_EVENT_COMMANDS: readonly string[] = TRTC_PUBLISHED_EVENTS.map(trtcCommandOf);
+
 /** Optional, but `null` is not absent: a present field must be valid (class-validator's IsOptional lets null through). */
 function IsAbsentOr(): PropertyDecorator {
   return ValidateIf((_object: object, value: unknown) => value !== undefined);

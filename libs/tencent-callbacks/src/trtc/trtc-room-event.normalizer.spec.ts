@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ValidationFailedError } from '../errors';
+import { ValidationFailedError } from '../errors/validation-failed.error';
 import { validateBody } from '../handlers/validate-body';
 import { TrtcRoomEventDto } from './trtc-room-event.dto';
 import { normalizeTrtcRoomEvent } from './trtc-room-event.normalizer';

@@ -1,6 +1,6 @@
 import { deterministicEventId, type MemberEvent } from '@app/member-events';
 import { ValidationFailedError } from '../errors/validation-failed.error';
-import { TRTC_EVENT, type TrtcRoomEventDto } from './trtc-room-event.dto';
+import { TRTC_EVENT, TRTC_ROOM_EVENT_GROUP, type TrtcRoomEventDto } from './trtc-room-event.dto';
 
 /** `cause` of a 103 (enter room) event by `Reason`. */
 export const TRTC_ENTER_CAUSES: Readonly<Record<number, string>> = {
@@ -39,10 +39,13 @@ function causeOf(reasons: Readonly<Record<number, string>>, reason: number | und
 /**
  * Pure mapping of a validated TRTC room event (102, 103 or 104) to the contract's event:
  * 103 → `member_state` online, 104 → `member_state` offline, 102 → `room_closed`. A numeric
- * `RoomId` becomes its decimal string. The id is derived from the event's content, not from
+ * `RoomId` becomes its decimal string. Throws {@link ValidationFailedError} for another EventGroupId. The id is derived from the event's content, not from
  * `CallbackTs`, so Tencent's retries of one event collapse into one record.
  */
 export function normalizeTrtcRoomEvent(body: TrtcRoomEventDto, context: TrtcEventContext): MemberEvent {
+  if (body.EventGroupId !== TRTC_ROOM_EVENT_GROUP) {
+    throw new ValidationFailedError('invalid TRTC callback body: EventGroupId must be 1 for room events', ['EventGroupId: must be 1']);
+  }
   const info = body.EventInfo;
   const roomId = String(info.RoomId);
   const eventTime = info.EventMsTs ?? info.EventTs * 1000;

@@ -1,0 +1,70 @@
+import { Kafka, type Consumer } from 'kafkajs';
+import { ConsumerState } from './consumer-state';
+
+type Listener = (event: { payload: Record<string, unknown> }) => void;
+
+/** kafkajs's own event names (from a consumer that never connects); only the emitter is faked. */
+const EVENTS = new Kafka({ brokers: ['127.0.0.1:9'] }).consumer({ groupId: 'unit' }).events;
+
+function fakeConsumer(): { consumer: Pick<Consumer, 'on' | 'events'>; emit(name: string, payload?: Record<string, unknown>): void } {
+  const listeners = new Map<string, Listener[]>();
+  return {
+    consumer: {
+      events: EVENTS,
+      on: ((name: string, listener: Listener) => {
+        listeners.set(name, [...(listeners.get(name) ?? []), listener]);
+        return () => undefined;
+      }) as Consumer['on'],
+    },
+    emit: (name, payload = {}) => listeners.get(name)?.forEach((listener) => listener({ payload })),
+  };
+}
+
+describe('ConsumerState', () => {
+  it('is not consuming before the consumer joined its group', () => {
+    const state = new ConsumerState();
+    expect(state.consuming).toBe(false);
+    expect(state.reason).toBe('the consumer has not joined its group yet');
+  });
+
+  it('is consuming once the consumer joined its group', () => {
+    const state = new ConsumerState();
+    const { consumer, emit } = fakeConsumer();
+    state.follow(consumer);
+    emit(EVENTS.GROUP_JOIN);
+    expect(state.consuming).toBe(true);
+    expect(state.reason).toBeUndefined();
+  });
+
+  it('is not consuming after a crash kafkajs restarts, until the consumer joined again', () => {
+    const state = new ConsumerState();
+    const { consumer, emit } = fakeConsumer();
+    state.follow(consumer);
+    emit(EVENTS.GROUP_JOIN);
+    emit(EVENTS.CRASH, { error: new Error('coordinator went away'), restart: true });
+    expect(state.consuming).toBe(false);
+    expect(state.reason).toBe('the consumer crashed (coordinator went away); kafkajs is restarting it');
+    emit(EVENTS.GROUP_JOIN);
+    expect(state.consuming).toBe(true);
+  });
+
+  it('stays not consuming after a crash kafkajs does not restart', () => {
+    const state = new ConsumerState();
+    const { consumer, emit } = fakeConsumer();
+    state.follow(consumer);
+    emit(EVENTS.GROUP_JOIN);
+    emit(EVENTS.CRASH, { error: new Error('not authorized'), restart: false });
+    expect(state.consuming).toBe(false);
+    expect(state.reason).toBe('the consumer crashed (not authorized) and stopped for good');
+  });
+
+  it('is not consuming after the consumer stopped', () => {
+    const state = new ConsumerState();
+    const { consumer, emit } = fakeConsumer();
+    state.follow(consumer);
+    emit(EVENTS.GROUP_JOIN);
+    emit(EVENTS.STOP);
+    expect(state.consuming).toBe(false);
+    expect(state.reason).toBe('the consumer stopped');
+  });
+});

@@ -1,0 +1,79 @@
+import { Logger } from '@nestjs/common';
+import { Registry } from 'prom-client';
+import { OutboxFullError } from '@app/outbox';
+import { UnknownAppError, ValidationFailedError } from '@app/tencent-callbacks';
+import { CallbackMetrics } from '../metrics/callback-metrics';
+import { MAX_LOGGED_ID_CHARS, RejectionRecorder } from './rejection-recorder';
+
+const HUGE = 'x'.repeat(400 * 1024);
+
+function setup() {
+  const registry = new Registry();
+  const recorder = new RejectionRecorder(new CallbackMetrics(registry));
+  const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  const logged = () => warn.mock.calls.map(([line]) => line as Record<string, unknown>);
+  const value = async (name: string, labels: Record<string, string> = {}) =>
+    ((await registry.getSingleMetric(name)!.get()).values.filter((sample) => Object.entries(labels).every(([key, want]) => sample.labels[key] === want)))
+      .reduce((sum, sample) => sum + sample.value, 0);
+  return { recorder, logged, value };
+}
+
+afterEach(() => jest.restoreAllMocks());
+
+describe('RejectionRecorder', () => {
+  it('quotes caller input only up to a bound: a 400 KB room id, command, app id and reason', () => {
+    const { recorder, logged } = setup();
+    recorder.record(new UnknownAppError(`SdkAppid ${HUGE} is not one of this relay's applications`), {
+      source: 'live',
+      path: '/webhooks/tencent/live',
+      command: HUGE,
+      label: 'other',
+      sdkAppId: HUGE,
+      roomId: HUGE,
+    });
+    const [line] = logged();
+    for (const field of ['callbackCommand', 'sdkAppId', 'roomId']) {
+      expect((line[field] as string).length).toBeLessThan(MAX_LOGGED_ID_CHARS + 30);
+      expect(line[field]).toContain(`(${HUGE.length} chars)`);
+    }
+    expect(JSON.stringify(line).length).toBeLessThan(2048);
+  });
+
+  it('counts and logs a rejection whose dead letter could not be stored, with why', async () => {
+    const { recorder, logged, value } = setup();
+    const error = new ValidationFailedError('invalid callback body: EventType: must be Online or Offline', ['EventType: must be Online or Offline']);
+    recorder.record(error, {
+      source: 'live',
+      path: '/webhooks/tencent/live',
+      command: 'Live.CallbackAfterMemberStateChanged',
+      label: 'Live.CallbackAfterMemberStateChanged',
+      sdkAppId: '1400000001',
+      deadLetter: { stored: false, error: new OutboxFullError('outbox is full: 1 undelivered events (limit 1)', 1, 0) },
+    });
+    expect(logged()).toEqual([
+      expect.objectContaining({
+        message: 'callback rejected',
+        errorCode: 42201,
+        deadLetter: 'not stored',
+        deadLetterError: 'outbox is full: 1 undelivered events (limit 1)',
+      }),
+    ]);
+    expect(await value('relay_callback_rejections_total', { reason: 'ValidationFailedError', status: '422' })).toBe(1);
+    expect(await value('relay_callbacks_total', { result: 'rejected' })).toBe(1);
+    expect(await value('relay_dead_letter_failures_total', { reason: 'OutboxFullError' })).toBe(1);
+    expect(await value('relay_dead_letters_total')).toBe(0);
+  });
+
+  it('names the stored dead letter in the line and counts it', async () => {
+    const { recorder, logged, value } = setup();
+    recorder.record(new ValidationFailedError('invalid', []), {
+      source: 'trtc',
+      path: '/webhooks/tencent/trtc',
+      command: 'TRTC.103',
+      label: 'TRTC.103',
+      deadLetter: { stored: true, eventId: 'e'.repeat(32) },
+    });
+    expect(logged()[0]).toMatchObject({ message: 'TRTC callback rejected', deadLetter: 'stored', eventId: 'e'.repeat(32) });
+    expect(await value('relay_dead_letters_total', { command: 'TRTC.103' })).toBe(1);
+  });
+});

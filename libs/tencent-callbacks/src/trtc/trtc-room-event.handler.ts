@@ -1,0 +1,28 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { encodeMemberEvent } from '@app/member-events';
+import type { CallbackContext, CallbackHandler, OutgoingRecord } from '../handlers/callback-handler.interface';
+import { TencentCallbackHandler } from '../handlers/tencent-callback-handler.decorator';
+import { TRTC_ROOM_EVENT_COMMANDS, TrtcRoomEventDto } from './trtc-room-event.dto';
+import {
+  DEFAULT_TRTC_ROOM_EVENT_OPTIONS,
+  TRTC_ROOM_EVENT_MODULE_OPTIONS,
+  type TrtcRoomEventModuleOptions,
+} from './trtc-room-event.module-definition';
+import { normalizeTrtcRoomEvent } from './trtc-room-event.normalizer';
+
+/** TRTC room events 102, 103 and 104 (`TRTC.<EventType>` on the TRTC route) → one member event each. */
+@Injectable()
+@TencentCallbackHandler(TRTC_ROOM_EVENT_COMMANDS, { source: 'trtc' })
+export class TrtcRoomEventHandler implements CallbackHandler<TrtcRoomEventDto> {
+  readonly body = TrtcRoomEventDto;
+  private readonly topic: string;
+
+  constructor(@Inject(TRTC_ROOM_EVENT_MODULE_OPTIONS) options: TrtcRoomEventModuleOptions) {
+    this.topic = options.topic ?? DEFAULT_TRTC_ROOM_EVENT_OPTIONS.topic;
+  }
+
+  handle(body: TrtcRoomEventDto, context: CallbackContext): OutgoingRecord[] {
+    const event = normalizeTrtcRoomEvent(body, context);
+    return [{ eventId: event.eventId, topic: this.topic, ...encodeMemberEvent(event) }];
+  }
+}
