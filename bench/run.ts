@@ -213,7 +213,7 @@ async function warmUpBroker(brokers: string, entry: string, runId: string, pool:
   log('broker warm-up (not reported)');
   const topic = `bench.warmup.${runId}`;
   await createTopics(brokers, [topic, `${topic}.dlq`]);
-  const server = await startRelay({ entry, brokers, topic, dlqTopic: `${topic}.dlq`, outboxSync: 'process', nodeOptions: relayNodeOptions() });
+  const server = await startRelay({ entry, brokers, topic, dlqTopic: `${topic}.dlq`, outboxSync: 'process', delivery: 'exactly-once', nodeOptions: relayNodeOptions() });
   try {
     await runLoad({ url: server.url, pool, seconds: quick ? 5 : 10, connections: CONNECTIONS });
   } finally {
@@ -250,7 +250,15 @@ async function startContender(name: ServerName, context: RunContext): Promise<Co
       if (peer === undefined) throw new Error(`${name} was not built`);
       server = await (name === 'bento' ? startBento : startFranzRelay)({ ...peer, brokers, topic });
     } else {
-      server = await startRelay({ entry, brokers, topic, dlqTopic, outboxSync: name === 'relay' ? 'process' : 'off', nodeOptions: relayNodeOptions() });
+      server = await startRelay({
+        entry,
+        brokers,
+        topic,
+        dlqTopic,
+        outboxSync: name === 'relay-sync-off' ? 'off' : 'process',
+        delivery: name === 'relay-at-least-once' ? 'at-least-once' : 'exactly-once',
+        nodeOptions: relayNodeOptions(),
+      });
     }
     return { name, server, collector };
   } catch (error) {
@@ -363,12 +371,12 @@ async function profileRelay(brokers: string, entry: string, runId: string): Prom
   mkdirSync(RESULTS, { recursive: true });
   rmSync(out, { force: true });
   const server = await startRelay({
-
     entry,
     brokers,
     topic,
     dlqTopic: `bench.dlq.${runId}.profile`,
     outboxSync: 'process',
+    delivery: 'exactly-once',
     nodeOptions: relayNodeOptions(),
     launcher: [join(ROOT, 'bench/cpu-profile.ts'), out],
   });

@@ -95,6 +95,8 @@ export interface RelayOptions {
   topic: string;
   dlqTopic: string;
   outboxSync: 'process' | 'power' | 'off';
+  /** KAFKA_DELIVERY: exactly-once (the default) or at-least-once (the idempotent producer, as before transactions). */
+  delivery: 'exactly-once' | 'at-least-once';
   /** Node flags for the relay process, as production runs it (`npm start`). */
   nodeOptions: string;
   /** A launcher script and its arguments to run the entry through (e.g. the CPU profiler). */
@@ -116,6 +118,7 @@ export async function startRelay(options: RelayOptions): Promise<ServerProcess> 
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       OUTBOX_SYNC: options.outboxSync,
+      KAFKA_DELIVERY: options.delivery,
       // Node flags of the relay process only (heap limits), not of the bench itself.
       NODE_OPTIONS: options.nodeOptions,
       LOG_LEVEL: 'warn',
