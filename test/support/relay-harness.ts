@@ -32,6 +32,9 @@ export function testRelayEnv(overrides: Record<string, string> = {}): Record<str
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     SHUTDOWN_TIMEOUT_MS: '5000',
+    // In-process relays run from the TypeScript sources, which a worker thread cannot load; the
+    // built relay (test/support/relay-process.ts, the fault and cluster suites) runs the worker.
+    OUTBOX_WORKER: 'false',
     ...overrides,
   };
 }

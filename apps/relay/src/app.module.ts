@@ -1,17 +1,21 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { KafkaModule, RECORD_PUBLISHER, type RecordPublisher } from '@app/kafka';
+import { KafkaModule, RECORD_PUBLISHER, type KafkaModuleOptions, type RecordPublisher } from '@app/kafka';
 import { ObservabilityModule } from '@app/observability';
-import { OutboxModule } from '@app/outbox';
+import { OutboxDrain, OutboxModule } from '@app/outbox';
 import { DestroyRoomModule, MemberStateModule, TrtcRoomEventModule } from '@app/tencent-callbacks';
 import { AdminModule } from './admin/admin.module';
-import { RELAY_CONFIG, type RelayConfig } from './config/relay-config';
+import type { RelayConfig } from './config/relay-config';
 import { RelayConfigModule } from './config/relay-config.module';
 import { refusedRecordDeadLetter } from './delivery/refused-record.dead-letter';
+import type { WorkerDeliveryData } from './delivery/worker-delivery';
 import { HealthModule } from './health/health.module';
 import { RelayMetricsModule } from './metrics/relay-metrics.module';
 import { TencentExceptionFilter } from './webhook/tencent-exception.filter';
 import { WebhookModule } from './webhook/webhook.module';
+
+/** The outbox worker's recipe: `createWorkerDelivery` of ./delivery/worker-delivery, compiled next to this file. */
+const WORKER_DELIVERY_MODULE = require.resolve('./delivery/worker-delivery');
 
 /** Extra Nest modules a user adds to the relay, e.g. handlers of more callback commands. */
 export type RelayExtensions = NonNullable<ModuleMetadata['imports']>;
@@ -23,7 +27,7 @@ export type RelayExtensions = NonNullable<ModuleMetadata['imports']>;
 @Module({})
 export class AppModule {
   static forRoot(config: RelayConfig, extensions: RelayExtensions = []): DynamicModule {
-    const kafka = KafkaModule.register({
+    const kafkaOptions: KafkaModuleOptions = {
       brokers: config.kafka.brokers,
       clientId: config.kafka.clientId,
       sasl: config.kafka.sasl,
@@ -36,24 +40,37 @@ export class AppModule {
         numPartitions: config.kafka.topicPartitions,
         replicationFactor: config.kafka.topicReplicationFactor,
       })),
-    });
+    };
+    const { worker: onWorker, ...outboxSettings } = config.outbox;
+    const outbox = { ...outboxSettings, shutdownDrainMs: config.shutdownTimeoutMs };
+    // With a worker, the store and the delivery (its own kafkajs publisher) run on a thread of
+    // their own, built from the recipe; without one, here, on the KafkaModule's publisher.
+    const outboxModule = onWorker
+      ? OutboxModule.register({
+          ...outbox,
+          isGlobal: true,
+          worker: {
+            module: WORKER_DELIVERY_MODULE,
+            data: { kafka: kafkaOptions, dlqTopic: config.topics.dlq, logLevel: config.logLevel, logFormat: config.logFormat } satisfies WorkerDeliveryData,
+          },
+        })
+      : OutboxModule.registerAsync({
+          isGlobal: true,
+          imports: [KafkaModule.register(kafkaOptions)],
+          inject: [RECORD_PUBLISHER],
+          useFactory: (publisher: RecordPublisher) => ({
+            ...outbox,
+            publisher,
+            deadLetterOf: refusedRecordDeadLetter(config.topics.dlq, (topic) => publisher.maxRecordBytes(topic)),
+          }),
+        });
     // The publisher reads each topic's max.message.bytes when it connects; the edge refuses what could never fit.
-    const webhook = WebhookModule.registerAsync({ imports: [kafka], inject: [RECORD_PUBLISHER], useFactory: (publisher: RecordPublisher) => ({ recordLimits: publisher }) });
+    const webhook = WebhookModule.registerAsync({ inject: [OutboxDrain], useFactory: (drain: OutboxDrain) => ({ recordLimits: drain }) });
     return {
       module: AppModule,
       imports: [
         RelayConfigModule.forRoot(config),
-        OutboxModule.registerAsync({
-          isGlobal: true,
-          imports: [kafka],
-          inject: [RECORD_PUBLISHER, RELAY_CONFIG],
-          useFactory: (publisher: RecordPublisher, relay: RelayConfig) => ({
-            ...relay.outbox,
-            shutdownDrainMs: relay.shutdownTimeoutMs,
-            publisher,
-            deadLetterOf: refusedRecordDeadLetter(relay.topics.dlq, (topic) => publisher.maxRecordBytes(topic)),
-          }),
-        }),
+        outboxModule,
         ObservabilityModule.forRoot({ defaultLabels: { service: 'relay' } }),
         webhook,
         HealthModule,

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LocalOutbox } from './backend/local-outbox';
 import { OutboxDrain } from './outbox-drain.service';
 import type { OutboxModuleOptions } from './outbox-options.interface';
 import type { OutboxEntry } from './outbox-entry';
@@ -30,8 +31,9 @@ describe('OutboxDrain (real SQLite file, fake publisher, fake timers)', () => {
   function open(options: Partial<OutboxModuleOptions> = {}): void {
     const full: OutboxModuleOptions = { dataDir: dir, publisher, retryInitialMs: 100, retryMaxMs: 400, shutdownDrainMs: 300, lingerMs: 0, ...options };
     store = new OutboxStore(dir, 'process');
-    outbox = new Outbox(store, full);
-    drain = new OutboxDrain(store, full, outbox);
+    const local = new LocalOutbox(store, full);
+    outbox = new Outbox(local);
+    drain = new OutboxDrain(local);
   }
 
   async function append(...ids: string[]): Promise<void> {

@@ -5,7 +5,7 @@ import { OutboxClosedError, OutboxFullError } from './outbox-full.error';
 import type { OutboxModuleOptions } from './outbox-options.interface';
 import type { OutboxEntry } from './outbox-entry';
 import { OutboxStore } from './outbox-store';
-import { Outbox } from './outbox.service';
+import { LocalOutbox } from './backend/local-outbox';
 import { FakeRecordPublisher } from './testing/fake-record-publisher';
 
 const publisher = new FakeRecordPublisher();
@@ -14,12 +14,12 @@ function entry(eventId: string): OutboxEntry {
   return { eventId, topic: 'members', key: 'room-1', value: eventId, headers: {} };
 }
 
-describe('Outbox (append side, real SQLite file)', () => {
+describe('LocalOutbox, the append side (real SQLite file)', () => {
   let dir: string;
   let store: OutboxStore;
 
-  function outbox(options: Partial<OutboxModuleOptions> = {}): Outbox {
-    return new Outbox(store, { dataDir: dir, publisher, ...options });
+  function outbox(options: Partial<OutboxModuleOptions> = {}): LocalOutbox {
+    return new LocalOutbox(store, { dataDir: dir, publisher, ...options });
   }
 
   beforeEach(() => {

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { OutboxEntry } from './outbox-entry';
 import { OutboxStore } from './outbox-store';
 import { PRUNE_CHUNK_ROWS, SeenPruner } from './seen-pruner';
-import { FakeRecordPublisher } from './testing/fake-record-publisher';
 
 function entry(eventId: string): OutboxEntry {
   return { eventId, topic: 'members', key: 'room-1', value: eventId, headers: {} };
@@ -18,11 +17,11 @@ describe('SeenPruner (real SQLite file)', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'seen-pruner-'));
     store = new OutboxStore(dir, 'process');
-    pruner = new SeenPruner(store, { dataDir: dir, publisher: new FakeRecordPublisher(), dedupeWindowMs: 1000 });
+    pruner = new SeenPruner(store, 1000);
   });
 
   afterEach(async () => {
-    pruner.onApplicationShutdown();
+    pruner.stop();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -55,7 +54,7 @@ describe('SeenPruner (real SQLite file)', () => {
     expect(await pruner.prune(10_000)).toBe(0);
     expect(await first).toBe(PRUNE_CHUNK_ROWS + 1);
     store.append([[entry('b')]], 1000);
-    pruner.onApplicationShutdown();
+    pruner.stop();
     expect(await pruner.prune(10_000)).toBe(0);
   });
 });

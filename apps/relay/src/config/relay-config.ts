@@ -45,6 +45,8 @@ export interface RelayConfig {
   };
   outbox: {
     dataDir: string;
+    /** Store and delivery on a worker thread of their own. */
+    worker: boolean;
     sync: OutboxSyncLevel;
     maxRecords: number;
     maxAgeMs: number;
@@ -203,6 +205,7 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
     },
     outbox: {
       dataDir: reader.string('DATA_DIR'),
+      worker: reader.boolean('OUTBOX_WORKER'),
       sync: reader.oneOf('OUTBOX_SYNC', SYNC_LEVELS),
       maxRecords: reader.integer('OUTBOX_MAX_RECORDS', 1),
       maxAgeMs: reader.integer('OUTBOX_MAX_AGE_MS', 1000),

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@app/observability';
-import { Outbox, OutboxDrain, type StoredEntry } from '@app/outbox';
+import { Outbox, OutboxDrain, type DeliveredBatch } from '@app/outbox';
 import { RELAY_CONFIG, type RelayConfig } from '../config/relay-config';
 
 /** Publish latency buckets (seconds): milliseconds when Kafka is there, hours when it was away. */
@@ -49,21 +49,19 @@ export class RelayMetrics implements OnModuleInit {
     // Known series start at 0, so rate() and increase() see the first callback.
     this.published.inc({ topic: this.config.topics.memberState }, 0);
     this.published.inc({ topic: this.config.topics.dlq }, 0);
-    this.drain.onDelivered((entries, ackedAt) => this.countDelivered(entries, ackedAt));
-    this.drain.onRefused(({ entries, reason, deadLettered }) => {
+    this.drain.onDelivered((batch) => this.countDelivered(batch));
+    this.drain.onRefused(({ topic, records, reason, deadLettered }) => {
       // Labels from closed sets only: the relay's own topics and Kafka's error names.
-      const topic = entries[0].topic;
       if (deadLettered > 0) this.refusedByKafka.inc({ topic, reason, outcome: 'dead_letter' }, deadLettered);
-      if (entries.length > deadLettered) this.refusedByKafka.inc({ topic, reason, outcome: 'undeliverable' }, entries.length - deadLettered);
+      if (records > deadLettered) this.refusedByKafka.inc({ topic, reason, outcome: 'undeliverable' }, records - deadLettered);
     });
     this.registerOutboxGauges();
   }
 
-  private countDelivered(entries: readonly StoredEntry[], ackedAt: number): void {
-    for (const entry of entries) {
-      this.published.inc({ topic: entry.topic });
-      this.publishLatency.observe(Math.max(0, ackedAt - entry.acceptedAt) / 1000);
-    }
+  /** One update per topic per batch; the latency of every record. */
+  private countDelivered({ byTopic, acceptedAt, ackedAt }: DeliveredBatch): void {
+    for (const topic in byTopic) this.published.inc({ topic }, byTopic[topic]);
+    for (const accepted of acceptedAt) this.publishLatency.observe(Math.max(0, ackedAt - accepted) / 1000);
   }
 
   private registerOutboxGauges(): void {

@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { RecordsRefusedError, WriterFencedError, type RecordPublisher } from '@app/kafka';
 import type { OutboxStore } from '../outbox-store';
-import type { Outbox } from '../outbox.service';
 import { Backoff } from './backoff';
 import type { BatchSource } from './batch-source';
 import type { BoundedCall } from './bounded-call';
+import type { DeliveryBookkeeping } from './delivery-bookkeeping.interface';
 import { clip, type DeliveryStats } from './delivery-stats';
 import type { RefusalHandler } from './refusal-handler';
 import type { WakeSignal } from './wake-signal';
@@ -29,7 +29,7 @@ export class DeliveryLoop {
 
   constructor(
     private readonly store: OutboxStore,
-    private readonly outbox: Outbox,
+    private readonly outbox: DeliveryBookkeeping,
     private readonly publisher: RecordPublisher,
     private readonly batches: BatchSource,
     private readonly refusals: RefusalHandler,

@@ -3,8 +3,8 @@ import type { RecordsRefusedError } from '@app/kafka';
 import type { DeadLetterOf } from '../outbox-options.interface';
 import type { RefusedEntry, StoredEntry } from '../outbox-entry';
 import type { OutboxStore } from '../outbox-store';
-import type { Outbox } from '../outbox.service';
 import type { BatchSource } from './batch-source';
+import type { DeliveryBookkeeping } from './delivery-bookkeeping.interface';
 import { clip, type DeliveryStats } from './delivery-stats';
 
 /**
@@ -18,7 +18,7 @@ export class RefusalHandler {
 
   constructor(
     private readonly store: OutboxStore,
-    private readonly outbox: Outbox,
+    private readonly outbox: DeliveryBookkeeping,
     private readonly batches: BatchSource,
     private readonly stats: DeliveryStats,
     private readonly deadLetterOf: DeadLetterOf | undefined,

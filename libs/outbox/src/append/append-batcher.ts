@@ -1,0 +1,82 @@
+import type { OutboxEntry } from '../outbox-entry';
+
+/** What became of one append. */
+export interface AppendResult {
+  /** Entries now durable and waiting for delivery. */
+  stored: number;
+  /** Entries dropped because their event id was accepted within the deduplication window. */
+  duplicates: number;
+}
+
+/** Writes several callers' entries durably at once; resolves, per caller, the indexes dropped as duplicates. */
+export type GroupCommit = (batches: readonly (readonly OutboxEntry[])[]) => Promise<number[][]>;
+
+interface Pending {
+  entries: readonly OutboxEntry[];
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: the appends arriving in one turn of the event loop are committed together, and
+ * each caller's promise settles once its entries are durable (so the HTTP answer never goes out
+ * before the event is safe on disk).
+ */
+export class AppendBatcher {
+  private pending: Pending[] = [];
+  private pendingEntries = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly commit: GroupCommit,
+    /** Runs after a group commit that stored something, with what it stored. */
+    private readonly committed: (stored: number, duplicates: number) => void,
+  ) {}
+
+  /** Entries waiting for the group commit being formed. */
+  get waiting(): number {
+    return this.pendingEntries;
+  }
+
+  add(entries: readonly OutboxEntry[]): Promise<AppendResult> {
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.pending.push({ entries, resolve, reject });
+      this.pendingEntries += entries.length;
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Commits what waits now (at shutdown) instead of at the end of the turn. */
+  flush(): void {
+    this.scheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    this.pendingEntries = 0;
+    if (batch.length === 0) return;
+    let committing: Promise<number[][]>;
+    try {
+      committing = this.commit(batch.map((pending) => pending.entries));
+    } catch (error) {
+      committing = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    committing.then(
+      (duplicatesPerCaller) => {
+        let stored = 0;
+        let duplicates = 0;
+        batch.forEach((pending, index) => {
+          const dropped = duplicatesPerCaller[index].length;
+          stored += pending.entries.length - dropped;
+          duplicates += dropped;
+          pending.resolve({ stored: pending.entries.length - dropped, duplicates: dropped });
+        });
+        this.committed(stored, duplicates);
+      },
+      (error: unknown) => {
+        for (const pending of batch) pending.reject(error);
+      },
+    );
+  }
+}
