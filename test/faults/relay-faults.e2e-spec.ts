@@ -103,6 +103,33 @@ describe('no acknowledged callback is lost (real relay process, own broker)', ()
     expect(relay.log()).toMatch(/publishing to Kafka (failed|recovered)|connecting to Kafka failed/);
   }, 180_000);
 
+  it('a broker that stops answering (SIGSTOP) past the publish timeout: publishes time out and start over, nothing is lost, nothing twice', async () => {
+    const env = freshEnv({ OUTBOX_PUBLISH_TIMEOUT_MS: '2000' });
+    const relay = await startRelay(env);
+    const load = new CallbackLoad({ url: relay.url, rooms: 12, perRoom: 2000, pauseMs: 20, prefix: 'frozen' });
+    await new Promise((wait) => setTimeout(wait, 1500));
+    // Connections stay open and requests stay unanswered: a broker in a long GC pause, or cut off.
+    process.kill(kafka.pid, 'SIGSTOP');
+    try {
+      await new Promise((wait) => setTimeout(wait, 6000));
+    } finally {
+      process.kill(kafka.pid, 'SIGCONT');
+    }
+    await new Promise((wait) => setTimeout(wait, 1500));
+    load.stop();
+    const result = await load.done;
+    expect([...result.statuses.keys()]).toEqual([200]);
+    const check = await delivered(env.MEMBER_STATE_TOPIC, result.acknowledged);
+    process.stdout.write(
+      `[faults] frozen broker: ${result.acknowledged.length} acknowledged, ${check.missing.length} missing, ${check.duplicates} duplicates on the topic\n`,
+    );
+    expect(relay.log()).toMatch(/did not complete within 2000 ms/);
+    expect(check.missing).toEqual([]);
+    expect(check.duplicates).toBe(0);
+    expect(check.unacknowledgedDuplicates).toBe(0);
+    expect(check.outOfOrderRooms).toEqual([]);
+  }, 180_000);
+
   it('kill -9 in the middle of a load run: after a restart every acknowledged callback arrives, once', async () => {
     const env = freshEnv();
     const first = await startRelay(env);
