@@ -8,9 +8,9 @@ describe('loadRelayConfig', () => {
     expect(config).toMatchObject({
       port: 3000,
       host: '0.0.0.0',
-      kafka: { brokers: ['localhost:9092'], clientId: 'tencent-member-state-relay', ssl: false, sasl: undefined },
-      topics: { memberState: 'tencent.member-state.v1', dlq: 'tencent.webhook.dlq.v1' },
-      outbox: { dataDir: './data', sync: 'process', maxRecords: 1_000_000 },
+      kafka: { brokers: ['localhost:9092'], clientId: 'tencent-member-state-relay', ssl: false, sasl: undefined, delivery: 'exactly-once', transactionTimeoutMs: 60_000 },
+      topics: { memberState: 'tencent.member-state.v1', dlq: 'tencent.webhook.dlq.v1', progress: 'tencent.relay.progress.v1' },
+      outbox: { dataDir: './data', worker: true, sync: 'process', maxRecords: 1_000_000, batchMaxRecords: 10_000, batchMaxBytes: 4 * 1024 * 1024 },
       logLevel: 'log',
     });
     expect([...config.tencent.sdkAppIds]).toEqual(['1400000001']);
@@ -41,6 +41,13 @@ describe('loadRelayConfig', () => {
     [{ MEMBER_STATE_TOPIC: 'bad topic' }, 'MEMBER_STATE_TOPIC must be a valid Kafka topic name'],
     [{ KAFKA_SASL_MECHANISM: 'plain' }, 'KAFKA_SASL_USERNAME is required when KAFKA_SASL_MECHANISM is plain'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
+    [{ KAFKA_DELIVERY: 'exactly-twice' }, 'KAFKA_DELIVERY must be one of exactly-once, at-least-once, got "exactly-twice"'],
+    [{ KAFKA_TRANSACTION_TIMEOUT_MS: '100' }, 'KAFKA_TRANSACTION_TIMEOUT_MS must be an integer from 1000 to 900000, got "100"'],
+    [{ PROGRESS_TOPIC: 'tencent.member-state.v1' }, 'PROGRESS_TOPIC must differ from MEMBER_STATE_TOPIC and DLQ_TOPIC'],
+    [{ DLQ_TOPIC: 'tencent.member-state.v1' }, 'DLQ_TOPIC must differ from MEMBER_STATE_TOPIC'],
+    [{ OUTBOX_BATCH_MAX_RECORDS: '0' }, 'OUTBOX_BATCH_MAX_RECORDS must be an integer from 1 to 100000, got "0"'],
+    [{ OUTBOX_BATCH_MAX_BYTES: '1000' }, 'OUTBOX_BATCH_MAX_BYTES must be an integer from 65536 to 67108864, got "1000"'],
+    [{ OUTBOX_WORKER: 'maybe' }, 'OUTBOX_WORKER must be true or false, got "maybe"'],
   ])('stops on %j with a message naming the variable', (overrides, message) => {
     expect(() => loadRelayConfig({ ...minimal, ...overrides })).toThrow(ConfigError);
     expect(() => loadRelayConfig({ ...minimal, ...overrides })).toThrow(message);
