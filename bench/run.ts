@@ -213,7 +213,7 @@ async function warmUpBroker(brokers: string, entry: string, runId: string, pool:
   log('broker warm-up (not reported)');
   const topic = `bench.warmup.${runId}`;
   await createTopics(brokers, [topic, `${topic}.dlq`]);
-  const server = await startRelay({ entry, brokers, topic, dlqTopic: `${topic}.dlq`, outboxSync: 'process', delivery: 'exactly-once', nodeOptions: relayNodeOptions() });
+  const server = await startRelay({ entry, brokers, topic, dlqTopic: `${topic}.dlq`, outboxSync: 'process', delivery: 'exactly-once', outboxWorker: true, nodeOptions: relayNodeOptions() });
   try {
     await runLoad({ url: server.url, pool, seconds: quick ? 5 : 10, connections: CONNECTIONS });
   } finally {
@@ -257,6 +257,7 @@ async function startContender(name: ServerName, context: RunContext): Promise<Co
         dlqTopic,
         outboxSync: name === 'relay-sync-off' ? 'off' : 'process',
         delivery: name === 'relay-at-least-once' ? 'at-least-once' : 'exactly-once',
+        outboxWorker: name !== 'relay-one-thread',
         nodeOptions: relayNodeOptions(),
       });
     }
@@ -377,6 +378,8 @@ async function profileRelay(brokers: string, entry: string, runId: string): Prom
     dlqTopic: `bench.dlq.${runId}.profile`,
     outboxSync: 'process',
     delivery: 'exactly-once',
+    // The profiler sees the HTTP thread only: with everything on it, it sees everything.
+    outboxWorker: false,
     nodeOptions: relayNodeOptions(),
     launcher: [join(ROOT, 'bench/cpu-profile.ts'), out],
   });
