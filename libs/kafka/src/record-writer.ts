@@ -1,4 +1,4 @@
-import { Partitioners, type Kafka, type Producer, type RetryOptions } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer, type ProducerConfig, type RetryOptions } from 'kafkajs';
 import { WriterFencedError } from './errors/writer-fenced.error';
 import { kafkaErrorKind } from './kafka-error-kind';
 import { sendPlanned } from './planned-sender';
@@ -12,6 +12,15 @@ import type { WriterProgress } from './writer-progress';
  * commit (it is still writing the commit markers), for a few milliseconds.
  */
 const PRODUCER_RETRY: RetryOptions = { retries: 10, initialRetryTime: 5, maxRetryTime: 1000 };
+
+/** Both writers: idempotent, one request in flight per broker (retries cannot reorder a partition), no topic created by a send. */
+const PRODUCER_OPTIONS: ProducerConfig = {
+  idempotent: true,
+  maxInFlightRequests: 1,
+  retry: PRODUCER_RETRY,
+  createPartitioner: Partitioners.DefaultPartitioner,
+  allowAutoTopicCreation: false,
+};
 
 /**
  * One producer session of a publisher. A session is used until its first failure and then
@@ -38,15 +47,7 @@ export class TransactionalWriter implements RecordWriter {
    * had begun, completed) before this resolves.
    */
   static async open(kafka: Kafka, transactionalId: string, progress: WriterProgress, transactionTimeoutMs: number): Promise<TransactionalWriter> {
-    const producer = kafka.producer({
-      transactionalId,
-      transactionTimeout: transactionTimeoutMs,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      retry: PRODUCER_RETRY,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      allowAutoTopicCreation: false,
-    });
+    const producer = kafka.producer({ ...PRODUCER_OPTIONS, transactionalId, transactionTimeout: transactionTimeoutMs });
     try {
       await producer.connect();
       // kafkajs initializes the transactional producer id on its first transaction; nothing is
@@ -81,13 +82,7 @@ export class IdempotentWriter implements RecordWriter {
   private constructor(private readonly producer: Producer) {}
 
   static async open(kafka: Kafka): Promise<IdempotentWriter> {
-    const producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      retry: PRODUCER_RETRY,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      allowAutoTopicCreation: false,
-    });
+    const producer = kafka.producer(PRODUCER_OPTIONS);
     try {
       await producer.connect();
     } catch (error) {
