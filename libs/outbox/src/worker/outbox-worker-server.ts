@@ -30,7 +30,8 @@ export class OutboxWorkerServer {
     outbox.onDelivered((batch) => this.send({ type: 'delivered', batch, state: this.state() }));
     outbox.onRefused((refusal) => this.send({ type: 'refused', refusal, state: this.state() }));
     port.on('message', (message) => this.handle(message));
-    this.timer = setInterval(() => this.sendStatus(), STATUS_INTERVAL_MS);
+    // The port keeps the thread alive; this timer must not (a thread ended without shutdown).
+    this.timer = setInterval(() => this.sendStatus(), STATUS_INTERVAL_MS).unref();
     this.send({ type: 'ready', state: this.state() });
   }
 

@@ -72,6 +72,7 @@ class ChannelThread extends EventEmitter implements OutboxWorkerThread {
     if (this.exited) return;
     this.exited = true;
     this.channel.port1.close();
+    this.channel.port2.close();
     this.emit('exit', code);
   }
 }
