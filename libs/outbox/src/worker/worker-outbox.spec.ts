@@ -61,10 +61,14 @@ class ChannelThread extends EventEmitter implements OutboxWorkerThread {
     return 1;
   }
 
-  /** Ends the thread without a clean shutdown (its store is left as a killed process leaves it). */
+  /**
+   * Ends the thread as a dying one would: it stops answering at once (nothing more crosses the
+   * channel); what it held stays on disk. Its delivery loop, which a dead thread takes with it,
+   * is stopped here so that nothing of it outlives the spec.
+   */
   async crash(code = 1): Promise<void> {
     this.channel.port2.close();
-    await this.outbox.store.close();
+    await this.outbox.shutdown();
     this.end(code);
   }
 
