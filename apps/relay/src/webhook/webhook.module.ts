@@ -14,8 +14,7 @@ import { WebhookConfigurableModule } from './webhook.module-definition';
  */
 @Module({
   imports: [TencentCallbacksModule, RelayMetricsModule],
-  controllers: [WebhookController],
-  providers: [CallbackAcceptance, LiveWebhookRoute, TrtcWebhookRoute, RejectionRecorder],
+  providers: [WebhookController, CallbackAcceptance, LiveWebhookRoute, TrtcWebhookRoute, RejectionRecorder],
   // The admin replay endpoint runs dead letters through the same acceptance path.
   exports: [CallbackAcceptance, LiveWebhookRoute, TrtcWebhookRoute],
 })
