@@ -11,7 +11,7 @@ export function normalizeDestroyRoom(body: DestroyRoomDto, context: CallbackCont
   const cause = toSnakeCase(body.EventType) || 'destroyed';
   const eventId = deterministicEventId(['live', context.sdkAppId, 'room_closed', body.RoomId, cause, body.EventTime]);
   const client = clientOf(context);
-  return {
+  const event: MemberEvent = {
     eventId,
     kind: 'room_closed',
     source: 'live',
@@ -22,6 +22,9 @@ export function normalizeDestroyRoom(body: DestroyRoomDto, context: CallbackCont
     members: [],
     eventTime: body.EventTime,
     receivedAt: context.receivedAt.toISOString(),
-    ...(client !== undefined && { client }),
   };
+  if (client !== undefined) {
+    event.client = client;
+  }
+  return event;
 }

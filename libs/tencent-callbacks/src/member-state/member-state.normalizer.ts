@@ -19,7 +19,7 @@ export function normalizeMemberStateChanged(body: MemberStateChangedDto, context
     ...members,
   ]);
   const client = clientOf(context);
-  return {
+  const event: MemberEvent = {
     eventId,
     kind: 'member_state',
     source: 'live',
@@ -30,6 +30,9 @@ export function normalizeMemberStateChanged(body: MemberStateChangedDto, context
     members,
     eventTime: body.EventTime,
     receivedAt: context.receivedAt.toISOString(),
-    ...(client !== undefined && { client }),
   };
+  if (client !== undefined) {
+    event.client = client;
+  }
+  return event;
 }
