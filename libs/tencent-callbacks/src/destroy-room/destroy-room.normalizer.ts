@@ -1,4 +1,4 @@
-import { deterministicEventId, toSnakeCase, type MemberEvent } from '@app/member-events';
+import { deterministicEventId, isoTime, toSnakeCase, type MemberEvent } from '@app/member-events';
 import type { CallbackContext } from '../handlers/callback-handler.interface';
 import { clientOf } from '../handlers/client-of';
 import type { DestroyRoomDto } from './destroy-room.dto';
@@ -21,7 +21,7 @@ export function normalizeDestroyRoom(body: DestroyRoomDto, context: CallbackCont
     cause,
     members: [],
     eventTime: body.EventTime,
-    receivedAt: context.receivedAt.toISOString(),
+    receivedAt: isoTime(context.receivedAt.getTime()),
   };
   if (client !== undefined) {
     event.client = client;

@@ -1,4 +1,4 @@
-import { deterministicEventId, toSnakeCase, type MemberEvent } from '@app/member-events';
+import { deterministicEventId, isoTime, toSnakeCase, type MemberEvent } from '@app/member-events';
 import type { CallbackContext } from '../handlers/callback-handler.interface';
 import { clientOf } from '../handlers/client-of';
 import type { MemberStateChangedDto } from './member-state-changed.dto';
@@ -29,7 +29,7 @@ export function normalizeMemberStateChanged(body: MemberStateChangedDto, context
     cause,
     members,
     eventTime: body.EventTime,
-    receivedAt: context.receivedAt.toISOString(),
+    receivedAt: isoTime(context.receivedAt.getTime()),
   };
   if (client !== undefined) {
     event.client = client;
