@@ -24,15 +24,15 @@ export interface IncomingCall {
   replay?: boolean;
 }
 
-/** The {@link IncomingCall} of a Fastify request to the route at `path` (known to the route: Fastify builds `routeOptions` anew at each read). */
-export function incomingCallOf(request: FastifyRequest, path: string): IncomingCall {
+/** The {@link IncomingCall} of a Fastify request. */
+export function incomingCallOf(request: FastifyRequest): IncomingCall {
   const queryStart = request.url.indexOf('?');
   return {
     rawBody: Buffer.isBuffer(request.body) ? request.body : undefined,
     query: request.query as RawQuery,
     rawQuery: queryStart === -1 ? '' : request.url.slice(queryStart + 1),
     headers: request.headers,
-    path,
+    path: request.routeOptions.url ?? request.url,
     receivedAt: new Date(),
     requestId: request.id,
   };

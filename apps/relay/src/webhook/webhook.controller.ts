@@ -36,13 +36,13 @@ export class WebhookController implements OnModuleInit {
   /** Routes added before the server is ready, as Nest adds its controllers' routes. */
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.post(WEBHOOK_PATHS.live, this.handlerOf(WEBHOOK_PATHS.live, this.liveRoute, TENCENT_OK_BODY));
-    fastify.post(WEBHOOK_PATHS.trtc, this.handlerOf(WEBHOOK_PATHS.trtc, this.trtcRoute, TRTC_OK_BODY));
+    fastify.post(WEBHOOK_PATHS.live, this.handlerOf(this.liveRoute, TENCENT_OK_BODY));
+    fastify.post(WEBHOOK_PATHS.trtc, this.handlerOf(this.trtcRoute, TRTC_OK_BODY));
   }
 
-  private handlerOf(path: string, route: WebhookRoute, okBody: string): (request: FastifyRequest, reply: FastifyReply) => Promise<string> {
+  private handlerOf(route: WebhookRoute, okBody: string): (request: FastifyRequest, reply: FastifyReply) => Promise<string> {
     return async (request, reply) => {
-      await this.acceptance.accept(route, incomingCallOf(request, path));
+      await this.acceptance.accept(route, incomingCallOf(request));
       void reply.header('content-type', JSON_CONTENT_TYPE);
       return okBody;
     };
