@@ -2,9 +2,8 @@ import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { tencentFailureBody, trtcFailureBody } from '@app/tencent-callbacks';
 import { describeFailure } from './failure-description';
-import { WEBHOOK_PATHS } from './webhook-paths';
 
-const TRTC_PATH = WEBHOOK_PATHS.trtc;
+const TRTC_PATH = '/webhooks/tencent/trtc';
 
 /** Whether a request URL is the TRTC route, whose callers expect TRTC's answer shape. */
 function isTrtcUrl(url: string | undefined): boolean {

@@ -14,7 +14,8 @@ import { WebhookConfigurableModule } from './webhook.module-definition';
  */
 @Module({
   imports: [TencentCallbacksModule, RelayMetricsModule],
-  providers: [WebhookController, CallbackAcceptance, LiveWebhookRoute, TrtcWebhookRoute, RejectionRecorder],
+  controllers: [WebhookController],
+  providers: [CallbackAcceptance, LiveWebhookRoute, TrtcWebhookRoute, RejectionRecorder],
   // The admin replay endpoint runs dead letters through the same acceptance path.
   exports: [CallbackAcceptance, LiveWebhookRoute, TrtcWebhookRoute],
 })
