@@ -1,3 +1,4 @@
+import { isoTime } from './iso-time';
 import type { MemberEvent } from './member-event';
 
 /** CloudEvents Kafka binding, binary mode: the attributes travel as `ce_*` headers. */
@@ -23,7 +24,7 @@ export function memberEventHeaders(event: MemberEvent): Record<string, string> {
     ce_id: event.eventId,
     ce_source: cloudEventSource(event),
     ce_type: cloudEventType(event),
-    ce_time: new Date(event.eventTime).toISOString(),
+    ce_time: isoTime(event.eventTime),
     ce_subject: event.roomId,
     'content-type': JSON_CONTENT_TYPE,
   };

@@ -17,6 +17,7 @@ export { MEMBER_EVENT_SCHEMA, isMemberEvent, memberEventSchemaProblems } from '.
 export { encodeMemberEvent, type EncodedRecord } from './encode-member-event';
 export { CE_SPEC_VERSION, JSON_CONTENT_TYPE, cloudEventSource, cloudEventType, memberEventHeaders } from './cloudevents';
 export { deterministicEventId } from './deterministic-event-id';
+export { isoTime } from './iso-time';
 export { toSnakeCase } from './to-snake-case';
 
 // Reading a record back, never throwing on bad bytes.

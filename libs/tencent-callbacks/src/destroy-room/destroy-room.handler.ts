@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { encodeMemberEvent } from '@app/member-events';
 import type { CallbackContext, CallbackHandler, OutgoingRecord } from '../handlers/callback-handler.interface';
+import { memberEventRecord } from '../handlers/member-event-record';
 import { TencentCallbackHandler } from '../handlers/tencent-callback-handler.decorator';
 import { DESTROY_ROOM_COMMANDS, DestroyRoomDto } from './destroy-room.dto';
 import {
@@ -22,7 +22,6 @@ export class DestroyRoomHandler implements CallbackHandler<DestroyRoomDto> {
   }
 
   handle(body: DestroyRoomDto, context: CallbackContext): OutgoingRecord[] {
-    const event = normalizeDestroyRoom(body, context);
-    return [{ eventId: event.eventId, topic: this.topic, ...encodeMemberEvent(event) }];
+    return [memberEventRecord(normalizeDestroyRoom(body, context), this.topic)];
   }
 }

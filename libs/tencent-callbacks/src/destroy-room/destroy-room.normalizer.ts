@@ -1,4 +1,4 @@
-import { deterministicEventId, toSnakeCase, type MemberEvent } from '@app/member-events';
+import { deterministicEventId, isoTime, toSnakeCase, type MemberEvent } from '@app/member-events';
 import type { CallbackContext } from '../handlers/callback-handler.interface';
 import { clientOf } from '../handlers/client-of';
 import type { DestroyRoomDto } from './destroy-room.dto';
@@ -11,7 +11,7 @@ export function normalizeDestroyRoom(body: DestroyRoomDto, context: CallbackCont
   const cause = toSnakeCase(body.EventType) || 'destroyed';
   const eventId = deterministicEventId(['live', context.sdkAppId, 'room_closed', body.RoomId, cause, body.EventTime]);
   const client = clientOf(context);
-  return {
+  const event: MemberEvent = {
     eventId,
     kind: 'room_closed',
     source: 'live',
@@ -21,7 +21,10 @@ export function normalizeDestroyRoom(body: DestroyRoomDto, context: CallbackCont
     cause,
     members: [],
     eventTime: body.EventTime,
-    receivedAt: context.receivedAt.toISOString(),
-    ...(client !== undefined && { client }),
+    receivedAt: isoTime(context.receivedAt.getTime()),
   };
+  if (client !== undefined) {
+    event.client = client;
+  }
+  return event;
 }

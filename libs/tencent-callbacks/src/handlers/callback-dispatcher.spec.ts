@@ -31,6 +31,10 @@ class RivalHandler extends PingHandler {}
 class TrtcSevenHandler extends PingHandler {}
 
 @Injectable()
+@TencentCallbackHandler(['Test.Echo', 'TEST.ECHO'])
+class CaseVariantsHandler extends PingHandler {}
+
+@Injectable()
 @TencentCallbackHandler(['Test.Broken'])
 class NotAHandler {}
 
@@ -61,6 +65,13 @@ describe('CallbackDispatcher', () => {
       { eventId: 'e1', topic: 't', key: '1', value: 'hi', headers: {} },
     ]);
     expect(dispatcher.commands().sort()).toEqual(['Test.Ping', 'Test.PingOldSpelling']);
+  });
+
+  it('gives a registered spelling the route any other spelling finds, also when one handler registers case variants', async () => {
+    const dispatcher = await dispatcherWith(PingHandler, CaseVariantsHandler);
+    expect(dispatcher.route('live', 'Test.Ping')).toBe(dispatcher.route('live', 'TEST.PING'));
+    expect(dispatcher.route('live', 'Test.Echo')).toBe(dispatcher.route('live', 'test.echo'));
+    expect(dispatcher.route('live', 'Test.Echo')?.command).toBe('TEST.ECHO');
   });
 
   it('finds no route for a command without handler', async () => {

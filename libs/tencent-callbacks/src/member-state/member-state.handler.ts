@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { encodeMemberEvent } from '@app/member-events';
 import type { CallbackContext, CallbackHandler, OutgoingRecord } from '../handlers/callback-handler.interface';
+import { memberEventRecord } from '../handlers/member-event-record';
 import { TencentCallbackHandler } from '../handlers/tencent-callback-handler.decorator';
 import { MEMBER_STATE_CHANGED_COMMANDS, MemberStateChangedDto } from './member-state-changed.dto';
 import { readMemberStateChanged } from './member-state-changed.reader';
@@ -27,7 +27,6 @@ export class MemberStateHandler implements CallbackHandler<MemberStateChangedDto
   }
 
   handle(body: MemberStateChangedDto, context: CallbackContext): OutgoingRecord[] {
-    const event = normalizeMemberStateChanged(body, context);
-    return [{ eventId: event.eventId, topic: this.topic, ...encodeMemberEvent(event) }];
+    return [memberEventRecord(normalizeMemberStateChanged(body, context), this.topic)];
   }
 }

@@ -1,4 +1,4 @@
-import { deterministicEventId, toSnakeCase, type MemberEvent } from '@app/member-events';
+import { deterministicEventId, isoTime, toSnakeCase, type MemberEvent } from '@app/member-events';
 import type { CallbackContext } from '../handlers/callback-handler.interface';
 import { clientOf } from '../handlers/client-of';
 import type { MemberStateChangedDto } from './member-state-changed.dto';
@@ -19,7 +19,7 @@ export function normalizeMemberStateChanged(body: MemberStateChangedDto, context
     ...members,
   ]);
   const client = clientOf(context);
-  return {
+  const event: MemberEvent = {
     eventId,
     kind: 'member_state',
     source: 'live',
@@ -29,7 +29,10 @@ export function normalizeMemberStateChanged(body: MemberStateChangedDto, context
     cause,
     members,
     eventTime: body.EventTime,
-    receivedAt: context.receivedAt.toISOString(),
-    ...(client !== undefined && { client }),
+    receivedAt: isoTime(context.receivedAt.getTime()),
   };
+  if (client !== undefined) {
+    event.client = client;
+  }
+  return event;
 }

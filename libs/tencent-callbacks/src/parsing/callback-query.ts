@@ -37,6 +37,26 @@ const PARAM_NAMES: Record<keyof CallbackQuery, string> = {
   requestTime: 'RequestTime',
 };
 
+/** The spellings Tencent sends, found without lower-casing the key first (the same fields as {@link ALIASES}). */
+const SPELLINGS = new Map<string, keyof CallbackQuery>([
+  ['SdkAppid', 'sdkAppId'],
+  ['SdkAppId', 'sdkAppId'],
+  ['CallbackCommand', 'command'],
+  ['WebhookCommand', 'command'],
+  ['ClientIP', 'clientIp'],
+  ['OptPlatform', 'platform'],
+  ['Sign', 'sign'],
+  ['RequestTime', 'requestTime'],
+]);
+
+function keep(found: Partial<Record<keyof CallbackQuery, string>>, field: keyof CallbackQuery, value: string): void {
+  const previous = found[field];
+  if (previous !== undefined && previous !== value) {
+    throw new InvalidQueryError(`query parameter ${PARAM_NAMES[field]} is given more than once with different values`);
+  }
+  found[field] = value;
+}
+
 /**
  * Reads Tencent's callback query: keys in any letter case, both spellings of the app id and
  * the command. A parameter given twice must carry the same value both times. `SdkAppid` is
@@ -44,31 +64,30 @@ const PARAM_NAMES: Record<keyof CallbackQuery, string> = {
  */
 export function readCallbackQuery(query: RawQuery | undefined): CallbackQuery {
   const found: Partial<Record<keyof CallbackQuery, string>> = {};
-  for (const [rawKey, rawValue] of Object.entries(query ?? {})) {
-    const field = ALIASES[rawKey.toLowerCase()];
+  const source = query ?? {};
+  for (const rawKey of Object.keys(source)) {
+    const rawValue = source[rawKey];
+    const field = SPELLINGS.get(rawKey) ?? ALIASES[rawKey.toLowerCase()];
     if (field === undefined || rawValue === undefined) {
       continue;
     }
-    for (const value of Array.isArray(rawValue) ? rawValue : [rawValue]) {
-      const previous = found[field];
-      if (previous !== undefined && previous !== value) {
-        throw new InvalidQueryError(
-          `query parameter ${PARAM_NAMES[field]} is given more than once with different values`,
-        );
-      }
-      found[field] = value;
+    if (Array.isArray(rawValue)) {
+      for (const value of rawValue) keep(found, field, value);
+    } else {
+      keep(found, field, rawValue);
     }
   }
   const sdkAppId = found.sdkAppId?.trim();
   if (!sdkAppId) {
     throw new InvalidQueryError('query parameter SdkAppid is required');
   }
-  if (found.command !== undefined && found.command.trim() === '') {
+  const command = found.command?.trim();
+  if (command === '') {
     throw new InvalidQueryError('query parameter CallbackCommand is empty');
   }
   return {
     sdkAppId,
-    command: found.command?.trim(),
+    command,
     clientIp: found.clientIp || undefined,
     platform: found.platform || undefined,
     sign: found.sign,

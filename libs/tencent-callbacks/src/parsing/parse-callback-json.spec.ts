@@ -26,6 +26,37 @@ describe('parseCallbackJson', () => {
     expect(parseCallbackJson(text)).toEqual(expected);
   });
 
+  describe('gives what the source-text reviver gives, whichever path a text takes', () => {
+    /** The rule, written as the reviver: an `*_Account` number or an unsafe integer becomes its source text. */
+    const reference = (text: string): unknown =>
+      JSON.parse(text, (key: string, value: unknown, context?: { source?: string }) =>
+        typeof value === 'number' && context?.source !== undefined && (/_Account$/.test(key) || (Number.isInteger(value) && !Number.isSafeInteger(value))) ? context.source : value,
+      );
+    const numbers = ['0', '-0', '5', '-5', '5.0', '5e2', '5E+2', '1e-2', '1e400', '144115233775727695', '-144115233775727695', '9007199254740991', '9007199254740993', '9007199254740991.9', '1.5e300', '0.1234567890123456789'];
+    const shapes: [string, (n: string) => string][] = [
+      ['an account', (n) => `{"MemberList":[{"Member_Account":${n}}]}`],
+      ['a spaced account', (n) => `{"Operator_Account" :\t\r\n ${n} ,"x":1}`],
+      ['an account key spelled with an escape', (n) => `{"Member\\u005fAccount":${n}}`],
+      ['a key ending in Accounts', (n) => `{"x_Accounts":${n}}`],
+      ['another key', (n) => `{"EventTime":${n},"To_Account":"t"}`],
+      ['array elements', (n) => `{"a":[${n},"x_Account",${n}]}`],
+      ['an account-like text in a string', (n) => `{"note":"a_Account\\": ${n}","b_Account":${n}}`],
+    ];
+    it.each(shapes.flatMap(([shape, of]) => numbers.map((n) => [shape, n, of(n)])))('%s = %s', (_shape, _number, text) => {
+      expect(parseCallbackJson(text)).toStrictEqual(reference(text));
+    });
+
+    it.each(['{"Member_Account":01}', '{"Member_Account":1.}', '{"Member_Account":5,}', '{"a":1,"Member_Account":-}', '{"Member_Account":5 "x":1}'])('words the error of %s as the text it was sent', (text) => {
+      let expected = '';
+      try {
+        JSON.parse(text);
+      } catch (error) {
+        expected = (error as Error).message;
+      }
+      expect(() => parseCallbackJson(text)).toThrow(`request body is not valid JSON: ${expected}`);
+    });
+  });
+
   it.each([
     ['empty body', ''],
     ['truncated JSON', '{"RoomId":'],

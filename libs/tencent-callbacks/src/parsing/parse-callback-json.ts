@@ -13,6 +13,19 @@ const ACCOUNT_KEY = /_Account$/;
  */
 const NEEDS_REVIVER = /Account"\s*:\s*-?\d|\d{16}|\d[eE]|\\u/;
 
+/**
+ * A number token right after a key ending in `_Account` (JSON's own whitespace and number
+ * grammar). In a text without a backslash every `"` delimits a string and keys read as written,
+ * so quoting these tokens gives what the reviver gives: the account as the string of its digits.
+ */
+const ACCOUNT_NUMBER = /(_Account"[ \t\n\r]*:[ \t\n\r]*)(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/g;
+
+/**
+ * A number token (after `:`, `,` or `[`) that could be an integer beyond 2^53: 16 or more integer
+ * digits, or an exponent. Conservative: a match inside a string only costs the reviver.
+ */
+const UNSAFE_NUMBER = /[:,[][ \t\n\r]*-?\d(?:\d{15}|[\d.]*[eE])/;
+
 interface ReviverContext {
   source?: string;
 }
@@ -34,6 +47,32 @@ function exactNumbers(this: unknown, key: string, value: unknown, context?: Revi
   return value;
 }
 
+/** Bare-integer accounts quoted, when that is exact; undefined when only the reviver can tell. */
+function quotedAccounts(text: string): string | undefined {
+  if (text.includes('\\')) {
+    return undefined;
+  }
+  const quoted = text.replace(ACCOUNT_NUMBER, '$1"$2"');
+  return UNSAFE_NUMBER.test(quoted) ? undefined : quoted;
+}
+
+/**
+ * `JSON.parse` with {@link exactNumbers}. The reviver costs several times the parse itself
+ * (Tencent's bare-integer accounts alone would bring it to most callbacks), so it runs only when
+ * quoting the accounts cannot give the same value, or to word the error of a text that does not parse.
+ */
+function parseExactly(text: string): unknown {
+  const quoted = quotedAccounts(text);
+  if (quoted !== undefined) {
+    try {
+      return JSON.parse(quoted);
+    } catch {
+      // The quotes moved positions in the message: the original text words the error below.
+    }
+  }
+  return NEEDS_REVIVER.test(text) ? JSON.parse(text, exactNumbers) : JSON.parse(text);
+}
+
 /**
  * Parses a callback body as JSON whatever its declared content type, requiring UTF-8 and a
  * top-level object. Throws {@link InvalidJsonError} with a message a person can act on. Any
@@ -51,8 +90,7 @@ export function parseCallbackJson(raw: Buffer | Uint8Array | string | undefined)
   }
   let parsed: unknown;
   try {
-    // The reviver costs more than the parse itself; skip it when it could not change a value.
-    parsed = NEEDS_REVIVER.test(text) ? JSON.parse(text, exactNumbers) : JSON.parse(text);
+    parsed = parseExactly(text);
   } catch (cause) {
     if (cause instanceof RangeError) {
       // The reviver walks the parsed value recursively: thousands of levels overflow the stack.

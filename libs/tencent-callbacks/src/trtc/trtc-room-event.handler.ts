@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { encodeMemberEvent } from '@app/member-events';
 import type { CallbackContext, CallbackHandler, OutgoingRecord } from '../handlers/callback-handler.interface';
+import { memberEventRecord } from '../handlers/member-event-record';
 import { TencentCallbackHandler } from '../handlers/tencent-callback-handler.decorator';
 import { TRTC_ROOM_EVENT_COMMANDS, TrtcRoomEventDto } from './trtc-room-event.dto';
 import {
@@ -22,7 +22,6 @@ export class TrtcRoomEventHandler implements CallbackHandler<TrtcRoomEventDto> {
   }
 
   handle(body: TrtcRoomEventDto, context: CallbackContext): OutgoingRecord[] {
-    const event = normalizeTrtcRoomEvent(body, context);
-    return [{ eventId: event.eventId, topic: this.topic, ...encodeMemberEvent(event) }];
+    return [memberEventRecord(normalizeTrtcRoomEvent(body, context), this.topic)];
   }
 }

@@ -1,4 +1,4 @@
-import { deterministicEventId, type MemberEvent } from '@app/member-events';
+import { deterministicEventId, isoTime, type MemberEvent } from '@app/member-events';
 import { ValidationFailedError } from '../errors/validation-failed.error';
 import { TRTC_EVENT, TRTC_ROOM_EVENT_GROUP, type TrtcRoomEventDto } from './trtc-room-event.dto';
 
@@ -49,7 +49,7 @@ export function normalizeTrtcRoomEvent(body: TrtcRoomEventDto, context: TrtcEven
   const info = body.EventInfo;
   const roomId = String(info.RoomId);
   const eventTime = info.EventMsTs ?? info.EventTs * 1000;
-  const receivedAt = context.receivedAt.toISOString();
+  const receivedAt = isoTime(context.receivedAt.getTime());
   const sdkAppId = context.sdkAppId;
   const idParts = ['trtc', context.sdkAppId, body.EventType, typeof info.RoomId, roomId, info.UserId ?? '', info.Reason ?? '', eventTime];
   if (body.EventType === TRTC_EVENT.dismissRoom) {
