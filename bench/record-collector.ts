@@ -12,6 +12,8 @@ export class RecordCollector {
   records = 0;
   /** Records whose callback id was already on the topic (the relay published an event twice). */
   duplicates = 0;
+  /** The first error `onFirstCopy` threw: counted here so that reading goes on (the reading is the measure). */
+  firstCopyError: Error | undefined;
 
   private readonly topic: string;
   private readonly idOf: (eventTime: number) => number;
@@ -45,7 +47,11 @@ export class RecordCollector {
             continue;
           }
           this.latencyById.set(id, now - Date.parse(value.receivedAt));
-          this.onFirstCopy?.(id, message);
+          try {
+            this.onFirstCopy?.(id, message);
+          } catch (error) {
+            this.firstCopyError ??= error instanceof Error ? error : new Error(String(error));
+          }
         }
       },
     });

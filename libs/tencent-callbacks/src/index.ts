@@ -37,9 +37,11 @@ export { toIntegerIfNumeric } from './handlers/to-integer-if-numeric.transform';
 // Built-in handler modules.
 export { MEMBER_STATE_CHANGED_COMMANDS, MemberDto, MemberStateChangedDto } from './member-state/member-state-changed.dto';
 export { MemberStateModule } from './member-state/member-state.module';
+export { normalizeMemberStateChanged } from './member-state/member-state.normalizer';
 export type { MemberStateModuleOptions } from './member-state/member-state.module-definition';
 export { DESTROY_ROOM_COMMANDS, DestroyRoomDto } from './destroy-room/destroy-room.dto';
 export { DestroyRoomModule } from './destroy-room/destroy-room.module';
+export { normalizeDestroyRoom } from './destroy-room/destroy-room.normalizer';
 export type { DestroyRoomModuleOptions } from './destroy-room/destroy-room.module-definition';
 export {
   TRTC_EVENT,
@@ -49,6 +51,6 @@ export {
   TrtcRoomEventDto,
   trtcCommandOf,
 } from './trtc/trtc-room-event.dto';
-export { TRTC_ENTER_CAUSES, TRTC_EXIT_CAUSES, TRTC_ROOM_DISMISSED_CAUSE } from './trtc/trtc-room-event.normalizer';
+export { TRTC_ENTER_CAUSES, TRTC_EXIT_CAUSES, TRTC_ROOM_DISMISSED_CAUSE, normalizeTrtcRoomEvent, type TrtcEventContext } from './trtc/trtc-room-event.normalizer';
 export { TrtcRoomEventModule } from './trtc/trtc-room-event.module';
 export type { TrtcRoomEventModuleOptions } from './trtc/trtc-room-event.module-definition';
