@@ -3,13 +3,13 @@ import type { ProcessUsage } from './process-sampler.ts';
 import type { RecordCheck } from './record-checker.ts';
 
 /** Every server the bench can measure, in the order of the tables. */
-export const SERVER_NAMES = ['relay', 'relay-one-thread', 'relay-sync-off', 'relay-at-least-once', 'bento', 'franz-relay', 'baseline'] as const;
+export const SERVER_NAMES = ['relay', 'relay-worker', 'relay-sync-off', 'relay-at-least-once', 'bento', 'franz-relay', 'baseline'] as const;
 export type ServerName = (typeof SERVER_NAMES)[number];
 
 /** What each server is, for the reports. */
 export const SERVER_LABELS: Record<ServerName, string> = {
   relay: 'relay (default durability)',
-  'relay-one-thread': 'relay, one thread (OUTBOX_WORKER=false)',
+  'relay-worker': 'relay, outbox on a worker thread (OUTBOX_WORKER=true)',
   'relay-sync-off': 'relay, sync off',
   'relay-at-least-once': 'relay, at-least-once (delivery before transactions)',
   bento: 'Bento 1.17',
@@ -269,7 +269,7 @@ export function markdownTable(report: BenchReport): string {
   ].join('\n');
 }
 
-const COLORS: Record<ServerName, string> = { relay: '#d62728', 'relay-one-thread': '#e377c2', 'relay-sync-off': '#ff7f0e', 'relay-at-least-once': '#8c564b', bento: '#2ca02c', 'franz-relay': '#9467bd', baseline: '#1f77b4' };
+const COLORS: Record<ServerName, string> = { relay: '#d62728', 'relay-worker': '#e377c2', 'relay-sync-off': '#ff7f0e', 'relay-at-least-once': '#8c564b', bento: '#2ca02c', 'franz-relay': '#9467bd', baseline: '#1f77b4' };
 
 /** Answer latency p50 (dashed) and p99 (solid) against offered rate, log-scale latency. */
 export function latencySvg(report: BenchReport): string {

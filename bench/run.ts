@@ -4,8 +4,8 @@
  *
  * Builds the Go peers on first use (bench/go-peers.ts; skipped when Go is missing), starts a
  * local Kafka broker (scripts/kafka-local) and warms it up, then starts every server at once: the
- * relay from its production build with default durability, the relay with the outbox sync off,
- * Bento and the franz-go relay (bench/peers/), and a bare Fastify baseline. Each step (a fixed
+ * relay from its production build with its defaults, its variants (outbox on a worker thread,
+ * outbox sync off, at-least-once delivery), Bento and the franz-go relay (bench/peers/), and a bare Fastify baseline. Each step (a fixed
  * offered rate, or a saturation round) runs every server in turn, in an order rotated at each
  * step, so that none is favoured by going first or last; every record acknowledged is read back
  * from the topic with a kafkajs consumer. Writes bench/results/latest.{json,md} and latency.svg.
@@ -156,6 +156,7 @@ async function measurePhase(contender: Contender, step: Step, pool: CallbackPool
     phase.onTopic = ackedIds.length - missing;
     phase.missing = missing;
     phase.callbackToRecordMs = { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] ?? NaN };
+    if (collector.firstCopyError !== undefined) throw new Error(`the record check failed on ${name}'s records: ${collector.firstCopyError.message}`);
   }
   log(
     `${name} ${step.rate ?? 'max'}/s${step.round === undefined ? '' : ` (round ${step.round})`}: acked ${phase.ackedPerSecond}/s p50 ${phase.latencyMs.p50} p99 ${phase.latencyMs.p99} ms ` +
@@ -213,7 +214,7 @@ async function warmUpBroker(brokers: string, entry: string, runId: string, pool:
   log('broker warm-up (not reported)');
   const topic = `bench.warmup.${runId}`;
   await createTopics(brokers, [topic, `${topic}.dlq`]);
-  const server = await startRelay({ entry, brokers, topic, dlqTopic: `${topic}.dlq`, outboxSync: 'process', delivery: 'exactly-once', outboxWorker: true, nodeOptions: relayNodeOptions() });
+  const server = await startRelay({ entry, brokers, topic, dlqTopic: `${topic}.dlq`, outboxSync: 'process', delivery: 'exactly-once', outboxWorker: false, nodeOptions: relayNodeOptions() });
   try {
     await runLoad({ url: server.url, pool, seconds: quick ? 5 : 10, connections: CONNECTIONS });
   } finally {
@@ -257,7 +258,7 @@ async function startContender(name: ServerName, context: RunContext): Promise<Co
         dlqTopic,
         outboxSync: name === 'relay-sync-off' ? 'off' : 'process',
         delivery: name === 'relay-at-least-once' ? 'at-least-once' : 'exactly-once',
-        outboxWorker: name !== 'relay-one-thread',
+        outboxWorker: name === 'relay-worker',
         nodeOptions: relayNodeOptions(),
       });
     }

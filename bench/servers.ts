@@ -97,7 +97,7 @@ export interface RelayOptions {
   outboxSync: 'process' | 'power' | 'off';
   /** KAFKA_DELIVERY: exactly-once (the default) or at-least-once (the idempotent producer, as before transactions). */
   delivery: 'exactly-once' | 'at-least-once';
-  /** OUTBOX_WORKER: the outbox and delivery on a worker thread (the default) or on the HTTP thread. */
+  /** OUTBOX_WORKER: the outbox and delivery on the HTTP thread (the default) or on a worker thread. */
   outboxWorker: boolean;
   /** Node flags for the relay process, as production runs it (`npm start`). */
   nodeOptions: string;

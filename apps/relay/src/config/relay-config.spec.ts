@@ -10,7 +10,7 @@ describe('loadRelayConfig', () => {
       host: '0.0.0.0',
       kafka: { brokers: ['localhost:9092'], clientId: 'tencent-member-state-relay', ssl: false, sasl: undefined, delivery: 'exactly-once', transactionTimeoutMs: 60_000 },
       topics: { memberState: 'tencent.member-state.v1', dlq: 'tencent.webhook.dlq.v1', progress: 'tencent.relay.progress.v1' },
-      outbox: { dataDir: './data', worker: true, sync: 'process', maxRecords: 1_000_000, batchMaxRecords: 10_000, batchMaxBytes: 4 * 1024 * 1024 },
+      outbox: { dataDir: './data', worker: false, sync: 'process', maxRecords: 1_000_000, batchMaxRecords: 10_000, batchMaxBytes: 4 * 1024 * 1024 },
       logLevel: 'log',
     });
     expect([...config.tencent.sdkAppIds]).toEqual(['1400000001']);
