@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { OUTBOX_STORE, OutboxDrain, type OutboxStore } from '@app/outbox';
 import { TENCENT_OK_BODY } from '@app/tencent-callbacks';
 import { MetricsScrape } from '../support/metrics-scrape';
-import { liveQuery, post, startRelay, TEST_APP_ID, type RunningRelay } from '../support/relay-harness';
+import { liveQuery, memberStateCallback, post, startRelay, TEST_APP_ID, type RunningRelay } from '../support/relay-harness';
 import { ensureRelayBuilt, relayProcessEnv, RelayProcess } from '../support/relay-process';
 import { TopicReader } from '../support/topic-reader';
 import { buildCorpus, LIVE_PATH, TRTC_PATH, type HostileCase } from './corpus';
@@ -190,18 +190,6 @@ describe(`hostile-input corpus (${cases.length} cases against one real relay and
   });
 });
 
-/** A valid member-state callback; `roomId` decides its size. */
-function plainCallback(roomId: string, eventTime = 1703589922780): string {
-  return JSON.stringify({
-    CallbackCommand: 'Live.CallbackAfterMemberStateChanged',
-    RoomId: roomId,
-    EventType: 'Online',
-    EventCause: 'Enter',
-    MemberList: [{ Member_Account: 'jared' }],
-    EventTime: eventTime,
-  });
-}
-
 /** Posts `total` calls, `concurrency` at a time over keep-alive; returns the answers by status. */
 async function flood(baseUrl: string, total: number, concurrency: number, call: (index: number) => HostileCase): Promise<Map<number, number>> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
@@ -253,7 +241,7 @@ describe('what was seen (issue 11), against the production build as its own proc
   /** A plain callback posted now is answered 200 and reaches the topic. */
   async function expectPlainCallbackDelivered(): Promise<void> {
     const roomId = `plain-after-${++plainRooms}`;
-    const answer = await post(relay.url, LIVE_PATH, plainCallback(roomId), liveQuery());
+    const answer = await post(relay.url, LIVE_PATH, memberStateCallback(roomId), liveQuery());
     expect(answer).toMatchObject({ status: 200, text: TENCENT_OK_BODY });
     const deadline = Date.now() + 20_000;
     while (!topic.records.some((record) => record.key === roomId)) {
@@ -284,7 +272,7 @@ describe('what was seen (issue 11), against the production build as its own proc
 
   describe('a valid callback whose RoomId is 400 KB', () => {
     let answer: Awaited<ReturnType<typeof post>>;
-    const body = plainCallback(HUGE_ROOM_ID);
+    const body = memberStateCallback(HUGE_ROOM_ID);
 
     beforeAll(async () => {
       expect(Buffer.byteLength(body)).toBeLessThan(1024 * 1024);

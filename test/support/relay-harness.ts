@@ -80,6 +80,19 @@ export async function post(
   return { status: response.status, text, json };
 }
 
+/** A valid `Live.CallbackAfterMemberStateChanged` body: one member of `roomId` online; `overrides` replace fields. */
+export function memberStateCallback(roomId: string, overrides: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    CallbackCommand: 'Live.CallbackAfterMemberStateChanged',
+    RoomId: roomId,
+    EventType: 'Online',
+    EventCause: 'Enter',
+    MemberList: [{ Member_Account: 'jared' }],
+    EventTime: 1703589922780,
+    ...overrides,
+  });
+}
+
 /** The query Tencent appends for a Live callback. */
 export function liveQuery(command = 'Live.CallbackAfterMemberStateChanged', extra: Record<string, string> = {}): Record<string, string> {
   return { SdkAppid: TEST_APP_ID, CallbackCommand: command, contenttype: 'json', ClientIP: '203.0.113.7', OptPlatform: 'Android', ...extra };

@@ -1,5 +1,5 @@
 import { TENCENT_OK_BODY } from '@app/tencent-callbacks';
-import { liveQuery, post, startRelay, type RunningRelay } from '../../../test/support/relay-harness';
+import { liveQuery, memberStateCallback, post, startRelay, type RunningRelay } from '../../../test/support/relay-harness';
 import { TcpGate } from '../../../test/support/tcp-gate';
 import { TopicReader } from '../../../test/support/topic-reader';
 
@@ -15,17 +15,6 @@ interface HealthBody {
 async function health(relay: RunningRelay, probe: 'live' | 'ready'): Promise<{ status: number; body: HealthBody }> {
   const response = await fetch(`${relay.url}/health/${probe}`);
   return { status: response.status, body: (await response.json()) as HealthBody };
-}
-
-function callback(roomId: string): string {
-  return JSON.stringify({
-    CallbackCommand: 'Live.CallbackAfterMemberStateChanged',
-    RoomId: roomId,
-    EventType: 'Online',
-    EventCause: 'Enter',
-    MemberList: [{ Member_Account: 'jared' }],
-    EventTime: 1703589922780,
-  });
 }
 
 describe('GET /health (real relay; broker behind a gate that starts closed)', () => {
@@ -56,10 +45,10 @@ describe('GET /health (real relay; broker behind a gate that starts closed)', ()
 
   it('goes not-ready when the outbox is full, stays live, and is ready again once the outbox drained', async () => {
     for (const room of ['room-h1', 'room-h2', 'room-h3']) {
-      const answer = await post(relay.url, PATH, callback(room), liveQuery());
+      const answer = await post(relay.url, PATH, memberStateCallback(room), liveQuery());
       expect(answer).toMatchObject({ status: 200, text: TENCENT_OK_BODY });
     }
-    const refused = await post(relay.url, PATH, callback('room-h4'), liveQuery());
+    const refused = await post(relay.url, PATH, memberStateCallback('room-h4'), liveQuery());
     expect(refused.status).toBe(503);
 
     const full = await health(relay, 'ready');
@@ -84,6 +73,6 @@ describe('GET /health (real relay; broker behind a gate that starts closed)', ()
     const after = await health(relay, 'ready');
     expect(after.body.details.outbox).toMatchObject({ depth: 0 });
     expect(after.body.details.broker).toMatchObject({ status: 'up', connected: true });
-    expect((await post(relay.url, PATH, callback('room-h5'), liveQuery())).status).toBe(200);
+    expect((await post(relay.url, PATH, memberStateCallback('room-h5'), liveQuery())).status).toBe(200);
   });
 });

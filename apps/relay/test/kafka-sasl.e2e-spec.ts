@@ -1,24 +1,13 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { OUTBOX_STORE, OutboxDrain, type OutboxStore } from '@app/outbox';
 import { TENCENT_OK_BODY } from '@app/tencent-callbacks';
-import { liveQuery, post, startRelay, type RunningRelay } from '../../../test/support/relay-harness';
+import { liveQuery, memberStateCallback, post, startRelay, type RunningRelay } from '../../../test/support/relay-harness';
 import { TopicReader } from '../../../test/support/topic-reader';
 
 const LIVE = '/webhooks/tencent/live';
 const SASL_USER = 'relay';
 const SASL_PASSWORD = 'relay-secret';
 const WRONG_PASSWORD = 'not-the-relay-secret';
-
-function callback(roomId: string): string {
-  return JSON.stringify({
-    CallbackCommand: 'Live.CallbackAfterMemberStateChanged',
-    RoomId: roomId,
-    EventType: 'Offline',
-    EventCause: 'Leave',
-    MemberList: [{ Member_Account: 'jared' }],
-    EventTime: 1703589922780,
-  });
-}
 
 async function waitUntil<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -72,7 +61,7 @@ describe('Kafka with SASL (real broker with a SASL listener)', () => {
   it.each(['plain', 'scram-sha-256', 'scram-sha-512'])('publishes with %s credentials', async (mechanism) => {
     const relay = await relayWith({ KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: SASL_USER, KAFKA_SASL_PASSWORD: SASL_PASSWORD });
     const roomId = `sasl-${mechanism}`;
-    expect(await post(relay.url, LIVE, callback(roomId), liveQuery())).toMatchObject({ status: 200, text: TENCENT_OK_BODY });
+    expect(await post(relay.url, LIVE, memberStateCallback(roomId), liveQuery())).toMatchObject({ status: 200, text: TENCENT_OK_BODY });
     // Read back through the broker's other (PLAINTEXT) listener: the record really is on the topic.
     const reader = await new TopicReader(process.env.KAFKA_BROKERS!, relay.config.topics.memberState).start();
     try {
@@ -87,7 +76,7 @@ describe('Kafka with SASL (real broker with a SASL listener)', () => {
 
   it('with a wrong password: still accepts callbacks into the outbox, reports not connected with a clear error, publishes nothing', async () => {
     const relay = await relayWith({ KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_USERNAME: SASL_USER, KAFKA_SASL_PASSWORD: WRONG_PASSWORD });
-    expect(await post(relay.url, LIVE, callback('sasl-wrong-password'), liveQuery())).toMatchObject({ status: 200, text: TENCENT_OK_BODY });
+    expect(await post(relay.url, LIVE, memberStateCallback('sasl-wrong-password'), liveQuery())).toMatchObject({ status: 200, text: TENCENT_OK_BODY });
     const drain = relay.app.get(OutboxDrain);
     const lastError = await waitUntil('a Kafka error', () => drain.status().lastError);
     expect(lastError).toMatch(/^Kafka rejected the SASL credentials \(mechanism scram-sha-256, user relay\): check KAFKA_SASL_USERNAME/);
@@ -107,7 +96,7 @@ describe('Kafka with SASL (real broker with a SASL listener)', () => {
 
   it('without credentials on a SASL listener: reports not connected with an error naming the SASL settings, publishes nothing', async () => {
     const relay = await relayWith({});
-    expect(await post(relay.url, LIVE, callback('sasl-none'), liveQuery())).toMatchObject({ status: 200, text: TENCENT_OK_BODY });
+    expect(await post(relay.url, LIVE, memberStateCallback('sasl-none'), liveQuery())).toMatchObject({ status: 200, text: TENCENT_OK_BODY });
     const drain = relay.app.get(OutboxDrain);
     const lastError = await waitUntil('a Kafka error', () => drain.status().lastError);
     expect(lastError).toMatch(/^Kafka closed the connection during the handshake: if the listener requires authentication set KAFKA_SASL_MECHANISM/);

@@ -2,24 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { TENCENT_OK_BODY } from '@app/tencent-callbacks';
 import { MetricsScrape } from '../../../test/support/metrics-scrape';
-import { liveQuery, post, startRelay, type RunningRelay } from '../../../test/support/relay-harness';
+import { liveQuery, memberStateCallback, post, startRelay, type RunningRelay } from '../../../test/support/relay-harness';
 import { TopicReader, type ReadRecord } from '../../../test/support/topic-reader';
 
 const PATH = '/webhooks/tencent/live';
 /** The topics' `max.message.bytes`, set small so a record can exceed them with a modest body. */
 const MEMBER_STATE_LIMIT = 8192;
 const DLQ_LIMIT = 2048;
-
-function callback(roomId: string, eventTime = 1703589922780): string {
-  return JSON.stringify({
-    CallbackCommand: 'Live.CallbackAfterMemberStateChanged',
-    RoomId: roomId,
-    EventType: 'Online',
-    EventCause: 'Enter',
-    MemberList: [{ Member_Account: 'jared' }],
-    EventTime: eventTime,
-  });
-}
 
 /** Bytes of a record as read back: key, value and headers (what `max.message.bytes` bounds, less the framing). */
 function recordBytes(record: ReadRecord): number {
@@ -77,7 +66,7 @@ describe('records larger than the topic allows (real relay, real broker, topics 
 
   it('refuses a valid callback whose record would not fit with 413, naming RoomId, its size and the limit', async () => {
     const roomId = `big-${'b'.repeat(2996)}`;
-    const answer = await post(relay.url, PATH, callback(roomId), liveQuery());
+    const answer = await post(relay.url, PATH, memberStateCallback(roomId), liveQuery());
     expect(answer.status).toBe(413);
     expect(answer.json).toEqual({
       ActionStatus: 'FAIL',
@@ -90,8 +79,8 @@ describe('records larger than the topic allows (real relay, real broker, topics 
     await waitUntil('the dead letter of the refused callback', () => dlq.records.some((record) => record.headers.dlq_error_code === '41301'));
     const letter = dlq.records.find((record) => record.headers.dlq_error_code === '41301')!;
     expect(recordBytes(letter)).toBeLessThan(DLQ_LIMIT);
-    expect(letter.headers).toMatchObject({ dlq_truncated: 'true', dlq_body_bytes: String(Buffer.byteLength(callback(`big-${'b'.repeat(2996)}`))) });
-    expect(callback(`big-${'b'.repeat(2996)}`).startsWith(letter.value!.toString('utf8'))).toBe(true);
+    expect(letter.headers).toMatchObject({ dlq_truncated: 'true', dlq_body_bytes: String(Buffer.byteLength(memberStateCallback(`big-${'b'.repeat(2996)}`))) });
+    expect(memberStateCallback(`big-${'b'.repeat(2996)}`).startsWith(letter.value!.toString('utf8'))).toBe(true);
   });
 
   it('cuts an invalid body larger than the dead-letter topic allows, so the dead letter is delivered', async () => {
@@ -112,7 +101,7 @@ describe('records larger than the topic allows (real relay, real broker, topics 
     let refused = 0;
     for (let length = 2300; length <= 2900; length += 20) {
       const roomId = `edge-${length}-${'e'.repeat(length)}`;
-      const answer = await post(relay.url, PATH, callback(roomId), liveQuery());
+      const answer = await post(relay.url, PATH, memberStateCallback(roomId), liveQuery());
       if (answer.status === 413) {
         refused += 1;
         const letters = dlq.records.length;

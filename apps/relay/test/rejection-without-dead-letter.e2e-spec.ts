@@ -1,22 +1,10 @@
 import { rmSync } from 'node:fs';
 import { TENCENT_OK_BODY } from '@app/tencent-callbacks';
 import { MetricsScrape } from '../../../test/support/metrics-scrape';
-import { liveQuery, post } from '../../../test/support/relay-harness';
+import { liveQuery, memberStateCallback, post } from '../../../test/support/relay-harness';
 import { ensureRelayBuilt, freePort, relayProcessEnv, RelayProcess } from '../../../test/support/relay-process';
 
 const PATH = '/webhooks/tencent/live';
-
-function callback(roomId: string, overrides: Record<string, unknown> = {}): string {
-  return JSON.stringify({
-    CallbackCommand: 'Live.CallbackAfterMemberStateChanged',
-    RoomId: roomId,
-    EventType: 'Online',
-    EventCause: 'Enter',
-    MemberList: [{ Member_Account: 'jared' }],
-    EventTime: 1703589922780,
-    ...overrides,
-  });
-}
 
 /**
  * A refused callback whose dead letter cannot be stored (the outbox is over its bound: Kafka is
@@ -32,7 +20,7 @@ describe('a rejection whose dead letter cannot be stored (relay process, outbox 
     // A port nobody listens on: Kafka stays unreachable, so the outbox keeps what it accepted.
     env = relayProcessEnv(`127.0.0.1:${await freePort()}`, { OUTBOX_MAX_RECORDS: '1', LOG_LEVEL: 'warn' });
     relay = await RelayProcess.start(env);
-    const filled = await post(relay.url, PATH, callback('room-fills-the-outbox'), liveQuery());
+    const filled = await post(relay.url, PATH, memberStateCallback('room-fills-the-outbox'), liveQuery());
     expect(filled).toMatchObject({ status: 200, text: TENCENT_OK_BODY });
   });
 
@@ -42,13 +30,13 @@ describe('a rejection whose dead letter cannot be stored (relay process, outbox 
   });
 
   it('answers 503 to a valid callback: the outbox is full', async () => {
-    const answer = await post(relay.url, PATH, callback('room-refused'), liveQuery());
+    const answer = await post(relay.url, PATH, memberStateCallback('room-refused'), liveQuery());
     expect(answer.status).toBe(503);
     expect(answer.json).toMatchObject({ ErrorCode: 50301 });
   });
 
   it('keeps the 4xx of a body that fails validation, and of one that is not JSON', async () => {
-    const invalid = await post(relay.url, PATH, callback('room-invalid', { EventType: 'Maybe' }), liveQuery());
+    const invalid = await post(relay.url, PATH, memberStateCallback('room-invalid', { EventType: 'Maybe' }), liveQuery());
     expect(invalid.status).toBe(422);
     expect(invalid.json).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 42201, ErrorInfo: expect.stringContaining('EventType: must be Online or Offline') });
     const unreadable = await post(relay.url, PATH, '{"RoomId":', liveQuery());

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { TENCENT_OK_BODY, liveCallbackSign, trtcCallbackSign } from '@app/tencent-callbacks';
-import { liveQuery, post, startRelay, TEST_APP_ID, type RunningRelay } from '../../../test/support/relay-harness';
+import { liveQuery, memberStateCallback, post, startRelay, TEST_APP_ID, type RunningRelay } from '../../../test/support/relay-harness';
 import { TopicReader } from '../../../test/support/topic-reader';
 
 const LIVE = '/webhooks/tencent/live';
@@ -14,17 +14,6 @@ const KAFKA_PASSWORD_MARKER = 'relay-secret';
 /** Tencent's TRTC vector body, tabs and newlines exactly so (EventType 204: a media event). */
 const TRTC_VECTOR_BODY =
   '{\n\t"EventGroupId":\t2,\n\t"EventType":\t204,\n\t"CallbackTs":\t1664209748188,\n\t"EventInfo":\t{\n\t\t"RoomId":\t8489,\n\t\t"EventTs":\t1664209748,\n\t\t"EventMsTs":\t1664209748180,\n\t\t"UserId":\t"user_85034614",\n\t\t"Reason":\t0\n\t}\n}';
-
-function memberState(roomId: string): string {
-  return JSON.stringify({
-    CallbackCommand: 'Live.CallbackAfterMemberStateChanged',
-    RoomId: roomId,
-    EventType: 'Online',
-    EventCause: 'Enter',
-    MemberList: [{ Member_Account: 'jared' }],
-    EventTime: 1703589922780,
-  });
-}
 
 function signedQuery(token: string, appId = TEST_APP_ID, requestTime = String(Math.floor(Date.now() / 1000))): Record<string, string> {
   return { ...liveQuery(), SdkAppid: appId, RequestTime: requestTime, Sign: liveCallbackSign(token, requestTime) };
@@ -100,21 +89,21 @@ describe('authenticity and limits (real relay, real broker)', () => {
 
   describe('Live callback token', () => {
     it('accepts a call signed with the app token and RequestTime now', async () => {
-      const answer = await post(relay.url, LIVE, memberState('signed-room'), signedQuery(DEFAULT_TOKEN));
+      const answer = await post(relay.url, LIVE, memberStateCallback('signed-room'), signedQuery(DEFAULT_TOKEN));
       expect(answer).toMatchObject({ status: 200, text: TENCENT_OK_BODY });
       await topic.waitFor(1);
       expect(topic.records.map((record) => record.key)).toEqual(['signed-room']);
     });
 
     it('uses each app its own token: app 2 accepts its token and refuses the default one', async () => {
-      expect((await post(relay.url, LIVE, memberState('other-app-room'), signedQuery(OTHER_TOKEN, OTHER_APP_ID))).status).toBe(200);
-      const wrongToken = await post(relay.url, LIVE, memberState('forged-room'), signedQuery(DEFAULT_TOKEN, OTHER_APP_ID));
+      expect((await post(relay.url, LIVE, memberStateCallback('other-app-room'), signedQuery(OTHER_TOKEN, OTHER_APP_ID))).status).toBe(200);
+      const wrongToken = await post(relay.url, LIVE, memberStateCallback('forged-room'), signedQuery(DEFAULT_TOKEN, OTHER_APP_ID));
       expect(wrongToken.status).toBe(401);
       expect(wrongToken.json).toEqual({ ActionStatus: 'FAIL', ErrorCode: 40101, ErrorInfo: 'query parameter Sign does not match' });
     });
 
     it('refuses the official vector today: its RequestTime (1669872112) is stale', async () => {
-      const answer = await post(relay.url, LIVE, memberState('forged-room'), {
+      const answer = await post(relay.url, LIVE, memberStateCallback('forged-room'), {
         ...liveQuery(),
         RequestTime: '1669872112',
         Sign: '17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061',
@@ -125,7 +114,7 @@ describe('authenticity and limits (real relay, real broker)', () => {
 
     it('refuses a RequestTime 61 s in the past or the future even when correctly signed', async () => {
       for (const offset of [-61, 61]) {
-        const answer = await post(relay.url, LIVE, memberState('forged-room'), signedQuery(DEFAULT_TOKEN, TEST_APP_ID, String(Math.floor(Date.now() / 1000) + offset)));
+        const answer = await post(relay.url, LIVE, memberStateCallback('forged-room'), signedQuery(DEFAULT_TOKEN, TEST_APP_ID, String(Math.floor(Date.now() / 1000) + offset)));
         expect(answer.status).toBe(401);
         expect(answer.json).toMatchObject({ ErrorCode: 40103 });
       }
@@ -133,13 +122,13 @@ describe('authenticity and limits (real relay, real broker)', () => {
 
     it('refuses a wrong signature and a missing one', async () => {
       const query = signedQuery(DEFAULT_TOKEN);
-      const wrong = await post(relay.url, LIVE, memberState('forged-room'), { ...query, Sign: liveCallbackSign('guess', query.RequestTime) });
+      const wrong = await post(relay.url, LIVE, memberStateCallback('forged-room'), { ...query, Sign: liveCallbackSign('guess', query.RequestTime) });
       expect(wrong.status).toBe(401);
       expect(wrong.json).toMatchObject({ ErrorCode: 40101 });
-      const missing = await post(relay.url, LIVE, memberState('forged-room'), liveQuery());
+      const missing = await post(relay.url, LIVE, memberStateCallback('forged-room'), liveQuery());
       expect(missing.status).toBe(401);
       expect(missing.json).toEqual({ ActionStatus: 'FAIL', ErrorCode: 40102, ErrorInfo: 'query parameters Sign and RequestTime are required' });
-      const noTime = await post(relay.url, LIVE, memberState('forged-room'), { ...liveQuery(), Sign: query.Sign });
+      const noTime = await post(relay.url, LIVE, memberStateCallback('forged-room'), { ...liveQuery(), Sign: query.Sign });
       expect(noTime.status).toBe(401);
     });
   });
@@ -233,7 +222,7 @@ describe('authenticity and limits (real relay, real broker)', () => {
 
     it('answers more than MAX_HEADER_COUNT headers 431', async () => {
       const headers = Object.fromEntries(Array.from({ length: 40 }, (_, index) => [`x-extra-${index}`, 'v']));
-      const answer = await post(relay.url, LIVE, memberState('headers-room'), signedQuery(DEFAULT_TOKEN), headers);
+      const answer = await post(relay.url, LIVE, memberStateCallback('headers-room'), signedQuery(DEFAULT_TOKEN), headers);
       expect(answer.status).toBe(431);
       expect(answer.json).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 49431 });
     });
@@ -263,7 +252,7 @@ describe('authenticity and limits (real relay, real broker)', () => {
     });
 
     it('still serves after all of that', async () => {
-      expect((await post(relay.url, LIVE, memberState('after-limits'), signedQuery(DEFAULT_TOKEN))).status).toBe(200);
+      expect((await post(relay.url, LIVE, memberStateCallback('after-limits'), signedQuery(DEFAULT_TOKEN))).status).toBe(200);
     });
   });
 
