@@ -12,6 +12,22 @@ export interface PacedLoadOptions {
   rate: number;
   /** Most connections open at once; further due requests wait for one (and that wait counts). */
   connections: number;
+  /** Also report latency per window of this many ms of due time (the soak's time series). */
+  windowMs?: number;
+}
+
+/** Answers of the callbacks due within one window of a paced run. */
+export interface LatencyWindow {
+  /** Start of the window, in seconds from the start of the run. */
+  fromSeconds: number;
+  answered: number;
+  p50: number;
+  p99: number;
+}
+
+/** A paced run's result, with its windows when `windowMs` was given. */
+export interface PacedLoadResult extends LoadResult {
+  windows?: LatencyWindow[];
 }
 
 /**
@@ -21,11 +37,13 @@ export interface PacedLoadOptions {
  * instead hands each connection a per-second quota it sends back to back at the top of every
  * second: bursts at full speed, not a rate.
  */
-export async function runPacedLoad(options: PacedLoadOptions): Promise<LoadResult> {
+export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult> {
   const target = new URL(options.url);
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
   const total = Math.round(options.rate * options.seconds);
   const latencies: number[] = [];
+  /** Latencies by window of due time, when windows are asked for. */
+  const byWindow: number[][] = [];
   const acked = new Set<number>();
   let duplicatesSent = 0;
   let sent = 0;
@@ -58,6 +76,7 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<LoadResul
           if (res.statusCode === 200 && body === OK_BODY) {
             ok += 1;
             latencies.push(lastAnswerAt - due);
+            if (options.windowMs !== undefined) (byWindow[Math.floor((due - start) / options.windowMs)] ??= []).push(lastAnswerAt - due);
             acked.add(next.id);
             if (next.duplicate) duplicatesSent += 1;
           } else {
@@ -88,6 +107,14 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<LoadResul
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const round = (n: number) => Math.round(n * 10) / 10;
+  const windowMs = options.windowMs;
+  const windows =
+    windowMs === undefined
+      ? undefined
+      : Array.from(byWindow, (values = [], index) => {
+          values.sort((a, b) => a - b);
+          return { fromSeconds: (index * windowMs) / 1000, answered: values.length, p50: round(percentile(values, 50)), p99: round(percentile(values, 99)) };
+        });
   return {
     offeredRate: options.rate,
     seconds: options.seconds,
@@ -106,5 +133,6 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<LoadResul
     timeouts: sent - done,
     ackedIds: [...acked],
     duplicatesSent,
+    ...(windows !== undefined && { windows }),
   };
 }

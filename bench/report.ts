@@ -1,6 +1,7 @@
 import type { LoadResult } from './load.ts';
 import type { ProcessUsage } from './process-sampler.ts';
 import type { RecordCheck } from './record-checker.ts';
+import type { SoakReport } from './soak.ts';
 
 /** Every server the bench can measure, in the order of the tables. */
 export const SERVER_NAMES = ['relay', 'relay-worker', 'relay-sync-off', 'relay-at-least-once', 'bento', 'franz-relay', 'baseline'] as const;
@@ -92,6 +93,8 @@ export interface BenchReport {
   /** Sampled records checked against the contract and the relay's normalization (bench/record-checker.ts), by server. */
   recordChecks: Record<string, RecordCheck>;
   summaries: ServerSummary[];
+  /** The relay at a steady rate with and without pruning (bench/soak.ts); absent when the relay did not run. */
+  soak?: SoakReport;
   ratios: { relaySaturationVsBaseline: number; relaySyncOffSaturationVsBaseline: number; relayVsSyncOff: number };
   targets: TargetCheck[];
 }

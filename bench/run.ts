@@ -24,6 +24,7 @@ import { profileMarkdown, summarizeProfile, type CpuProfile } from './cpu-profil
 import { GO_PEERS, prepareGoPeers, type GoPeer } from './go-peers.ts';
 import { runLoad } from './load.ts';
 import { runPacedLoad } from './paced-load.ts';
+import { runSoak, soakTable, type SoakReport } from './soak.ts';
 import { ProcessSampler } from './process-sampler.ts';
 import { RecordChecker } from './record-checker.ts';
 import { RecordCollector } from './record-collector.ts';
@@ -55,6 +56,8 @@ const SATURATION_ROUNDS = 3;
 const SATURATION_SECONDS = quick ? 4 : 8;
 const CONNECTIONS = 64;
 const DRAIN_TIMEOUT_MS = 30_000;
+/** The soak: the relay at this rate, with a short deduplication window (pruning) and the default one. */
+const SOAK = { rate: 2000, seconds: quick ? 30 : 60, windowMs: 5000, dedupeWindowMs: quick ? 5000 : 10_000, defaultDedupeWindowMs: 3_600_000 };
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 /** The servers `--servers=a,b` names, in the tables' order; all of them without the flag. */
@@ -317,6 +320,19 @@ async function benchmark({ brokers, brokerPid, entry, runId, servers, peers, ski
       await collector?.stop();
     }
   }
+  let soak: SoakReport | undefined;
+  if (servers.includes('relay')) {
+    const topic = `bench.soak.${runId}`;
+    await createTopics(brokers, [topic, `${topic}.dlq`]);
+    soak = await runSoak({
+      ...SOAK,
+      pool,
+      connections: CONNECTIONS,
+      log,
+      startRelay: (env) =>
+        startRelay({ entry, brokers, topic, dlqTopic: `${topic}.dlq`, outboxSync: 'process', delivery: 'exactly-once', outboxWorker: false, nodeOptions: relayNodeOptions(), env }),
+    });
+  }
   const peakRssMb: Record<string, number> = {};
   for (const p of phases) peakRssMb[p.server] = Math.max(peakRssMb[p.server] ?? 0, p.usage.peakRssMb);
   const summaries = summarize(phases, peakRssMb, topicDuplicates, CPU_RATE);
@@ -355,12 +371,13 @@ async function benchmark({ brokers, brokerPid, entry, runId, servers, peers, ski
     skipped,
     recordChecks: checker?.results() ?? {},
     summaries,
+    ...(soak !== undefined && { soak }),
     ratios,
     targets: checkTargets(phases, summaries, ratios.relaySaturationVsBaseline),
   };
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-  const table = markdownTable(report);
+  const table = markdownTable(report) + (soak === undefined ? '' : `\n${soakTable(soak)}`);
   writeFileSync(join(RESULTS, 'latest.md'), table);
   writeFileSync(join(RESULTS, 'latency.svg'), latencySvg(report));
   process.stdout.write(`\n${table}\nWritten: bench/results/latest.json, latest.md, latency.svg\n`);

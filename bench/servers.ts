@@ -103,6 +103,8 @@ export interface RelayOptions {
   nodeOptions: string;
   /** A launcher script and its arguments to run the entry through (e.g. the CPU profiler). */
   launcher?: string[];
+  /** Further settings of the relay (e.g. the soak's short DEDUPE_WINDOW_MS). */
+  env?: Record<string, string>;
 }
 
 /** The relay from its production build, with a fresh outbox folder. */
@@ -125,6 +127,7 @@ export async function startRelay(options: RelayOptions): Promise<ServerProcess> 
       // Node flags of the relay process only (heap limits), not of the bench itself.
       NODE_OPTIONS: options.nodeOptions,
       LOG_LEVEL: 'warn',
+      ...options.env,
     },
     await freePort(),
     () => rmSync(dataDir, { recursive: true, force: true }),

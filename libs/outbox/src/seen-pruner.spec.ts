@@ -42,6 +42,7 @@ describe('SeenPruner (real SQLite file)', () => {
     const pass = pruner.prune(10_000);
     setImmediate(() => (otherWorkRanAfterChunks = chunks.length));
     expect(await pass).toBe(expired);
+    expect(pruner.forgotten).toBe(expired);
     expect(chunks).toEqual([PRUNE_CHUNK_ROWS, PRUNE_CHUNK_ROWS, PRUNE_CHUNK_ROWS, PRUNE_CHUNK_ROWS, 7]);
     expect(otherWorkRanAfterChunks).toBeGreaterThan(0);
     expect(otherWorkRanAfterChunks).toBeLessThan(chunks.length);

@@ -20,6 +20,8 @@ export class SeenPruner {
   private timer: NodeJS.Timeout | undefined;
   private pruning = false;
   private stopped = false;
+  /** Event ids forgotten since start. */
+  forgotten = 0;
 
   constructor(
     private readonly store: OutboxStore,
@@ -48,6 +50,7 @@ export class SeenPruner {
         try {
           const removed = !this.stopped && this.store.isOpen() ? this.store.pruneSeen(before, PRUNE_CHUNK_ROWS) : 0;
           forgotten += removed;
+          this.forgotten += removed;
           if (removed === PRUNE_CHUNK_ROWS) {
             setImmediate(chunk);
             return;

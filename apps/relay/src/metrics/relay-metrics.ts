@@ -107,6 +107,7 @@ export class RelayMetrics implements OnModuleInit {
     });
     mirroredCounter(registers, 'relay_duplicates_dropped_total', 'Events dropped because their event id was accepted within DEDUPE_WINDOW_MS.', () => outbox.counts().duplicates);
     mirroredCounter(registers, 'relay_outbox_refused_total', 'Appends refused because the outbox was over its bound.', () => outbox.counts().refused);
+    mirroredCounter(registers, 'relay_dedupe_ids_forgotten_total', 'Event ids forgotten because DEDUPE_WINDOW_MS had passed since they were accepted (pruned in chunks).', () => drain.status().forgotten);
     mirroredCounter(registers, 'relay_publish_failures_total', 'Connects and delivery batches to Kafka that failed and were retried.', () => drain.status().publishFailures);
     new Gauge({
       name: 'relay_outbox_undeliverable_records',

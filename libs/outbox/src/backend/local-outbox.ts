@@ -180,6 +180,7 @@ export class LocalOutbox implements OutboxBackend, DeliveryBookkeeping {
       deadLettered: stats.deadLettered,
       undeliverable: this.store.isOpen() ? this.store.undeliverableCount() : stats.undeliverable,
       loopRestarts: stats.loopRestarts,
+      forgotten: this.pruner.forgotten,
       ...(stats.lastError !== undefined && { lastError: stats.lastError }),
     };
   }

@@ -39,6 +39,8 @@ export interface OutboxStatus extends AppendCounts {
   undeliverable: number;
   /** Times the delivery loop failed outside a publish and was restarted, since start. */
   loopRestarts: number;
+  /** Event ids forgotten since start because their deduplication window had passed (pruned in chunks). */
+  forgotten: number;
   /** Message of the last failure, until the next success. */
   lastError?: string;
 }

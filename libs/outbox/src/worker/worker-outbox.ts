@@ -53,6 +53,7 @@ const STARTING: OutboxStatus = {
   deadLettered: 0,
   undeliverable: 0,
   loopRestarts: 0,
+  forgotten: 0,
 };
 
 /**
