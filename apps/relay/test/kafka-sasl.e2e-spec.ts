@@ -67,7 +67,7 @@ describe('Kafka with SASL (real broker with a SASL listener)', () => {
     try {
       const [record] = await reader.waitFor(1);
       expect(record.key).toBe(roomId);
-      expect(JSON.parse(record.value!.toString('utf8'))).toMatchObject({ roomId, state: 'offline', cause: 'leave' });
+      expect(JSON.parse(record.value!.toString('utf8'))).toMatchObject({ roomId, state: 'online', cause: 'enter' });
     } finally {
       await reader.stop();
     }
