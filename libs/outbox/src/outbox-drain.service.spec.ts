@@ -193,6 +193,17 @@ describe('OutboxDrain (real SQLite file, fake publisher, fake timers)', () => {
     expect(drain.status()).toMatchObject({ delivering: false, stoppedReason: expect.stringContaining('another producer uses the transactional id'), depth: 1 });
   });
 
+  it('reconnects instead of stopping when fenced while a publish of its own that timed out may still act (a broker that froze, then answered)', async () => {
+    open({ publishTimeoutMs: 1000 });
+    publisher.script = ['hang', 'fenced'];
+    await append('a');
+    drain.start();
+    await until(() => publisher.published.length === 1);
+    expect(publisher.calls).toHaveLength(3);
+    expect(drain.status()).toMatchObject({ delivering: true, delivered: 1, depth: 0 });
+    expect(drain.status().stoppedReason).toBeUndefined();
+  });
+
   it('restarts the loop with backoff after an error outside a publish (a failing listener), not ready meanwhile, and delivers the rest', async () => {
     open();
     let failOnce = true;

@@ -33,7 +33,8 @@ function sleep(ms: number): Promise<void> {
 
 /**
  * Runs the {@link DeliveryLoop} and keeps it running: an unexpected failure is logged and the loop
- * restarted with backoff; the writer fenced by another process stops it for good. At shutdown it
+ * restarted with backoff; the writer fenced by another process stops it for good (fenced while one
+ * of its own timed-out calls may still have acted, it reconnects instead). At shutdown it
  * keeps delivering until the outbox is empty or the deadline passes, and abandons a publish still
  * in flight then (the next start finds out whether it committed).
  */
@@ -126,7 +127,7 @@ export class DeliverySupervisor {
         await this.loop.run(() => this.running);
         return;
       } catch (error) {
-        if (error instanceof WriterFencedError) {
+        if (error instanceof WriterFencedError && !this.call.mayStillAct(this.settings.publishTimeoutMs)) {
           this.stoppedReason = error.message;
           this.running = false;
           this.logger.error({ message: "outbox delivery stopped for good: another producer took over this outbox's writer", error: error.message });
@@ -134,7 +135,13 @@ export class DeliverySupervisor {
         }
         if (!this.running || !this.store.isOpen()) return;
         const wait = restarts.next();
-        this.logger.error({ message: 'outbox delivery failed; restarting it', retryInMs: wait, error: this.stats.loopFailed(error) });
+        if (error instanceof WriterFencedError) {
+          // A connect or publish of this relay that timed out (a broker that froze, then answered)
+          // can initialize the writer after its replacement did, and so fence it: not another relay.
+          this.logger.warn({ message: 'fenced by an attempt of this relay that had timed out; reconnecting', retryInMs: wait, error: this.stats.loopFailed(error) });
+        } else {
+          this.logger.error({ message: 'outbox delivery failed; restarting it', retryInMs: wait, error: this.stats.loopFailed(error) });
+        }
         this.delivering = false;
         await this.wake.backoff(wait);
       } finally {
