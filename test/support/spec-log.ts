@@ -50,3 +50,11 @@ export function routeOutputToSpecLog(file: string, target: { console: Console })
   }
 }
 
+
+/**
+ * Writes to the console itself, past the spec log: for the one line the person running the suite
+ * must see even when the spec passes (a spec skipped for want of a tool, and why).
+ */
+export function writeToConsole(text: string): void {
+  state().originalStderr.call(process.stderr, text);
+}
