@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 import { CONFIG_VARIABLES } from '../../apps/relay/src/config/config-variables';
-import { PRESENCE_CONFIG_VARIABLES } from '../../apps/presence/src/config/config-variables';
+import { APP_CONFIG_VARIABLES, checkEnvironment } from '../support/app-config-variables';
 
 /**
  * deploy/kubernetes is checked without a cluster: every object against the Kubernetes and
@@ -106,17 +106,12 @@ describe('deploy/kubernetes', () => {
   });
 
   describe('env names match what each app reads', () => {
-    const known: Record<string, readonly { name: string; required?: boolean }[]> = { relay: CONFIG_VARIABLES, presence: PRESENCE_CONFIG_VARIABLES };
     const containers = [...ofKind<Workload>('StatefulSet'), ...ofKind<Workload>('Deployment')].flatMap((workload) => workload.spec.template.spec.containers);
 
     it.each(containers.map((container) => [container.name, container] as const))('%s', (name, container) => {
-      const variables = known[name];
+      const variables = APP_CONFIG_VARIABLES[name];
       expect(variables).toBeDefined();
-      const names = (container.env ?? []).map((env) => env.name);
-      expect(names.filter((env) => !variables.some((variable) => variable.name === env))).toEqual([]);
-      expect(new Set(names).size).toBe(names.length);
-      const required = variables.filter((variable) => variable.required === true).map((variable) => variable.name);
-      expect(required.filter((variable) => !names.includes(variable))).toEqual([]);
+      expect(checkEnvironment((container.env ?? []).map((env) => env.name), variables)).toEqual({ unknown: [], repeated: [], missingRequired: [] });
     });
 
     it('refers only to Secrets and keys the base defines', () => {
