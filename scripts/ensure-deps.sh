@@ -14,9 +14,9 @@ _node_build="$(node -e '
     meta.optional && meta.bin && meta.bin.node && has(meta.os, process.platform) && has(meta.cpu, process.arch) && !path.includes("/node_modules/", 1));
   if (hit) console.log(hit[0]);
 ' 2>/dev/null || true)"
-# better-sqlite3 is compiled by node-gyp where its prebuilt binary cannot be fetched; node-gyp would
-# then download Node's headers, which the Node 24 package already holds (include/). npm runs the
-# build with node_modules/.bin first on PATH, so headers and the Node that loads the module agree.
+# npm runs `node-gyp rebuild` for better-sqlite3 (it has a binding.gyp), which compiles only where
+# none of the builds the package ships fits, but always wants Node's headers: those of the Node 24
+# package (its include/), so they match the Node that loads the module and nothing is downloaded.
 if [ -n "$_node_build" ] && [ -z "${npm_config_nodedir:-}" ]; then
   export npm_config_nodedir="$PWD/$_node_build"
 fi
