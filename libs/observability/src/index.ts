@@ -6,4 +6,5 @@ export { HttpMetrics } from './http-metrics';
 export { registerConsumerLag, type ConsumerLagOptions } from './consumer-lag.metric';
 export { BoundedConsoleLogger, JsonLogger, LOG_LEVELS, REDACTED_KEYS, createAppLogger, levelsFrom, type AppLoggerOptions } from './json-logger';
 export { MAX_LOGGED_CHARS, MAX_LOGGED_STACK_CHARS, boundForLog, quoteForLog } from './log-bounds';
+export { OUTAGE_SUMMARY_EVERY_MS, OutageLog, type OutageLogOptions } from './outage-log';
 export { REQUEST_ID_HEADER, genRequestId } from './request-id';
