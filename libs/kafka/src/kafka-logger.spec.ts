@@ -37,7 +37,14 @@ describe('nestKafkaLogCreator', () => {
     log(entry('Connection error: connect ECONNREFUSED 127.0.0.1:9092', { stack: 'Error: connect ECONNREFUSED\n    at TCPConnectWrap.afterConnect' }));
     log(entry('Connection timeout'));
     log(entry('Failed to connect to seed broker, trying another broker from the list: Connection error: connect ECONNREFUSED 127.0.0.1:9092', { retryCount: 0, retryTime: 92 }));
+    log(entry('Crash: KafkaJSNumberOfRetriesExceeded: Connection error: connect ECONNREFUSED 127.0.0.1:9092', { stack: 'KafkaJSNumberOfRetriesExceeded…' }));
+    log(entry('Restarting the consumer in 300ms', { retryTime: 300 }));
     expect(error).not.toHaveBeenCalled();
-    expect(debug).toHaveBeenCalledTimes(3);
+    expect(debug).toHaveBeenCalledTimes(5);
+  });
+
+  it('keeps at error a consumer crash kafkajs does not restart', () => {
+    log(entry('Crash: KafkaJSProtocolError: Not authorized to access group: Group authorization failed.'));
+    expect(error).toHaveBeenCalledTimes(1);
   });
 });

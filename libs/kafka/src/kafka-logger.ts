@@ -12,7 +12,8 @@ const EXPECTED_WARNINGS = ['Limiting retries for the idempotent producer'];
  * client. The component that owns the client reports the outage once, with a summary while it
  * lasts (the relay's delivery, presence's consumer: `OutageLog`), so these lines go to debug.
  */
-const UNREACHABLE_BROKER = /^(?:Connection error: |Connection timeout$|Failed to connect to seed broker, )/;
+const UNREACHABLE_BROKER =
+  /^(?:Connection error: |Connection timeout$|Failed to connect to seed broker, |Restarting the consumer in |Crash: (?:KafkaJSNumberOfRetriesExceeded|KafkaJSConnectionError|KafkaJSConnectionClosedError|KafkaJSRequestTimeoutError): )/;
 
 /** Kafka's error messages that kafkajs itself retries (a coordinator loading, a leader moving...). */
 const RETRIABLE_ERROR_MESSAGES: ReadonlySet<string> = new Set(
