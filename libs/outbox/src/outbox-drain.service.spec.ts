@@ -120,7 +120,7 @@ describe('OutboxDrain (real SQLite file, fake publisher, fake timers)', () => {
   it('logs a broker away for minutes as one outage (a line when it begins, a summary a minute, a line when it is back), not a line per retry', async () => {
     const lines: { level: string; line: Record<string, unknown> }[] = [];
     for (const level of ['error', 'warn', 'log'] as const) {
-      jest.spyOn(Logger.prototype, level).mockImplementation(function (this: Logger, line: unknown) {
+      jest.spyOn(Logger.prototype, level).mockImplementation(function (this: Logger, line: unknown, ..._rest: unknown[]) {
         if ((this as unknown as { context?: string }).context === 'OutboxDrain') lines.push({ level, line: line as Record<string, unknown> });
       });
     }
