@@ -53,11 +53,11 @@ describe('the relay with Kafka away (real process)', () => {
 
     await gate.open();
     const back = Date.now() + 60_000;
-    while (!lines(started).some((line) => line.message === 'Kafka reachable again')) {
-      if (Date.now() > back) throw new Error(`no "Kafka reachable again" within 60 s:\n${started.log()}`);
+    while (!lines(started).some((line) => line.message === 'delivery to Kafka recovered')) {
+      if (Date.now() > back) throw new Error(`no "delivery to Kafka recovered" within 60 s:\n${started.log()}`);
       await new Promise((wait) => setTimeout(wait, 250));
     }
-    const recovered = lines(started).find((line) => line.message === 'Kafka reachable again')!;
+    const recovered = lines(started).find((line) => line.message === 'delivery to Kafka recovered')!;
     expect(recovered).toMatchObject({ level: 'log', context: 'OutboxDrain', pending: 0 });
     expect(recovered.attempts).toBeGreaterThanOrEqual(attempts);
     expect(lines(started).filter((line) => line.level === 'error' || line.level === 'warn')).toHaveLength(1);

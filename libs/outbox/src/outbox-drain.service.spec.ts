@@ -138,10 +138,10 @@ describe('OutboxDrain (real SQLite file, fake publisher, fake timers)', () => {
       await until(() => store.count() === 0);
       expect(lines.map(({ level, line }) => `${level} ${String(line.message)}`)).toEqual([
         'error connecting to Kafka failed; will retry',
-        'warn Kafka still unreachable',
-        'warn Kafka still unreachable',
-        'warn Kafka still unreachable',
-        'log Kafka reachable again',
+        'warn delivery to Kafka still failing',
+        'warn delivery to Kafka still failing',
+        'warn delivery to Kafka still failing',
+        'log delivery to Kafka recovered',
       ]);
       expect(lines[0].line).toMatchObject({ error: 'broker unreachable' });
       expect(lines[3].line).toMatchObject({ forS: 180, lastError: 'broker unreachable' });

@@ -28,7 +28,7 @@ export interface LoopTiming {
 export class DeliveryLoop {
   private readonly logger = new Logger('OutboxDrain');
   /** A broker away is retried for as long as it lasts: logged as an outage, not once per attempt. */
-  private readonly outage = new OutageLog(this.logger, { stillFailing: 'Kafka still unreachable', recovered: 'Kafka reachable again' });
+  private readonly outage = new OutageLog(this.logger, { stillFailing: 'delivery to Kafka still failing', recovered: 'delivery to Kafka recovered' });
 
   constructor(
     private readonly store: OutboxStore,
