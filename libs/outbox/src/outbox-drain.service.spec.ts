@@ -2,6 +2,8 @@ import { Logger } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+// The timers module's own function, which jest's fake timers (installed on the globals) leave real.
+import { setImmediate as realSetImmediate } from 'node:timers';
 import { LocalOutbox } from './backend/local-outbox';
 import { OutboxDrain } from './outbox-drain.service';
 import type { OutboxModuleOptions } from './outbox-options.interface';
@@ -14,11 +16,17 @@ function entries(...ids: string[]): OutboxEntry[] {
   return ids.map((id) => ({ eventId: id, topic: 'members', key: 'room-1', value: id, headers: {} }));
 }
 
-/** Advances the fake clock in small steps (running timers, immediates and promise jobs) until `condition` holds. */
+/**
+ * Advances the fake clock in small steps (running timers, immediates and promise jobs) until
+ * `condition` holds. Each step also lets the real event loop turn once, so that what only real
+ * time brings (the WAL checkpointer's worker thread exiting at a store's close) arrives however
+ * loaded the machine is, instead of racing 12,000 fake steps.
+ */
 async function until(condition: () => boolean, maxMs = 60_000): Promise<void> {
   for (let elapsed = 0; !condition(); elapsed += 5) {
     if (elapsed > maxMs) throw new Error(`condition not met within ${maxMs} ms of fake time`);
     await jest.advanceTimersByTimeAsync(5);
+    await new Promise((resolve) => realSetImmediate(resolve));
   }
 }
 
