@@ -1,13 +1,20 @@
 /**
  * Prints the records of a topic as they arrive, from the beginning, one JSON line each:
- *   KAFKA_BROKERS=localhost:9092 npm run consume -- [topic]
+ *   npm run consume -- [topic]
+ * from KAFKA_BROKERS, else from the broker of `npm run dev` (127.0.0.1:9092), saying so.
  * A throwaway consumer group, so it never moves anyone else's offsets.
  */
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { brokersOrDev, devBrokerNote, withDevBrokerHint, type BrokersSource } from './tool-support/dev-broker.ts';
+
+let brokersFrom: BrokersSource = 'KAFKA_BROKERS';
 
 async function main(): Promise<void> {
-  const brokers = (process.env.KAFKA_BROKERS || 'localhost:9092').split(',');
+  const found = brokersOrDev(process.env);
+  brokersFrom = found.source;
+  if (found.source === 'dev') process.stderr.write(`${devBrokerNote('consume')}\n`);
+  const brokers = found.brokers.split(',');
   const topic = process.argv[2] || process.env.MEMBER_STATE_TOPIC || 'tencent.member-state.v1';
   // kafkajs logs retriable errors it then recovers from (a new broker's "group coordinator is not
   // available") as ERROR: keep it quiet and report what actually stops the consumer.
@@ -35,6 +42,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  const reported = withDevBrokerHint(error, brokersFrom);
+  process.stderr.write(`consume: ${reported instanceof Error ? reported.message : String(reported)}\n`);
   process.exit(1);
 });

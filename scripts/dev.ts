@@ -1,14 +1,17 @@
 /**
- * `npm run dev`: builds the relay, starts a local Kafka broker when KAFKA_BROKERS is not set
- * (scripts/kafka-local), runs the relay, and once it is ready prints where everything is.
- * Ctrl-C stops the relay (which drains its outbox), then the broker.
+ * `npm run dev`: builds the relay, starts a local Kafka broker on 127.0.0.1:9092 when
+ * KAFKA_BROKERS is not set (scripts/kafka-local), runs the relay, and once it is ready prints where
+ * everything is. Ctrl-C stops the relay (which drains its outbox), then the broker.
  *
- * Runs under Node's type stripping: erasable syntax only, no imports of project modules.
+ * Runs under Node's type stripping: erasable syntax only; imports only scripts written for that
+ * (`./x.ts`), not the apps and libs (which need the build).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
+import { assertPortFree, PortInUseError } from './kafka-local/loopback.ts';
+import { DEV_KAFKA_BROKERS, DEV_KAFKA_PORT } from './tool-support/dev-broker.ts';
 
 const root = process.cwd();
 const node = process.execPath;
@@ -25,10 +28,33 @@ function build(): void {
   if (result.status !== 0) throw new Error('nest build relay failed');
 }
 
-/** Starts scripts/kafka-local and resolves with its bootstrap address. */
+/** Thrown when the dev broker's fixed port is taken; its message says what to do. */
+class DevPortTakenError extends Error {
+  constructor(options: ErrorOptions) {
+    super(
+      `${DEV_KAFKA_BROKERS} is already in use (another Kafka broker? another \`npm run dev\`?).\n` +
+        `  npm run dev starts its broker on that fixed address, so that the tools in the README (npm run dlq, consume, presence) find it.\n` +
+        `  Stop what holds the port, or run the relay against that broker instead: KAFKA_BROKERS=${DEV_KAFKA_BROKERS} npm run dev`,
+      options,
+    );
+    this.name = 'DevPortTakenError';
+  }
+}
+
+/** Fails early (before the build) when the dev broker's fixed port is taken. */
+async function checkDevPort(): Promise<void> {
+  try {
+    await assertPortFree(DEV_KAFKA_PORT);
+  } catch (error) {
+    if (error instanceof PortInUseError) throw new DevPortTakenError({ cause: error });
+    throw error;
+  }
+}
+
+/** Starts scripts/kafka-local on the dev broker's fixed address and resolves with its bootstrap address. */
 async function startKafka(): Promise<string> {
-  log('KAFKA_BROKERS is not set: starting a local Kafka broker (scripts/kafka-local)');
-  const kafka = spawn(node, ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', '--disable-warning=TimeoutNegativeWarning', 'scripts/kafka-local/kafka-local.ts', 'start'], {
+  log(`KAFKA_BROKERS is not set: starting a local Kafka broker on ${DEV_KAFKA_BROKERS} (scripts/kafka-local)`);
+  const kafka = spawn(node, ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', '--disable-warning=TimeoutNegativeWarning', 'scripts/kafka-local/kafka-local.ts', 'start', '--port', String(DEV_KAFKA_PORT)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(kafka);
@@ -118,8 +144,9 @@ async function stop(code: number): Promise<void> {
 async function main(): Promise<void> {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
-  build();
   let brokers = process.env.KAFKA_BROKERS;
+  if (!brokers) await checkDevPort();
+  build();
   if (!brokers) {
     brokers = await startKafka();
     await warmUpKafka(brokers);
@@ -136,17 +163,21 @@ async function main(): Promise<void> {
     LOG_FORMAT: process.env.LOG_FORMAT || 'text',
   });
   await waitReady(url);
+  // The tools find the dev broker by themselves; another broker they must be told about.
+  const tools = brokers === DEV_KAFKA_BROKERS ? '' : `KAFKA_BROKERS=${brokers} `;
   const webhook = `${url}/webhooks/tencent/live?SdkAppid=${appId}&CallbackCommand=Live.CallbackAfterMemberStateChanged`;
   const sample = '{"RoomId":"room-1","EventType":"Online","EventCause":"Enter","MemberList":[{"Member_Account":"jared"}],"EventTime":1703589922780}';
   process.stdout.write(
     `\n${banner([
-      ['webhook   ', `${url}/webhooks/tencent/live`],
-      ['broker    ', brokers],
-      ['topic     ', `${topic} (key = RoomId)`],
-      ['consume   ', `KAFKA_BROKERS=${brokers} npm run consume -- ${topic}`],
-      ['health    ', `${url}/health/ready`],
-      ['metrics   ', `${url}/metrics`],
-      ['stop      ', 'Ctrl-C (drains the outbox, then stops the broker)'],
+      ['webhook     ', `${url}/webhooks/tencent/live`],
+      ['broker      ', brokers],
+      ['topic       ', `${topic} (key = RoomId)`],
+      ['consume     ', `${tools}npm run consume -- ${topic}`],
+      ['presence    ', `${tools}npm run presence   (rosters on http://localhost:3001)`],
+      ['dead letters', `${tools}npm run dlq -- list`],
+      ['health      ', `${url}/health/ready`],
+      ['metrics     ', `${url}/metrics`],
+      ['stop        ', 'Ctrl-C (drains the outbox, then stops the broker)'],
     ])}\ntry it:\n  curl -s '${webhook}' \\\n    -d '${sample}'\n\n`,
   );
 }

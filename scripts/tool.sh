@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# `npm run simulate` / `npm run dlq`: the operator tools are compiled with the relay (one
-# `nest build relay` builds apps, libs and tools into dist/), so they use the same contract and
-# Tencent code as the relay. Builds first when a source is newer than the build.
+# `npm run simulate` / `npm run dlq` / `npm run presence`: the operator tools and the example
+# subscriber are compiled with the relay (one `nest build relay` builds apps, libs and tools into
+# dist/), so they use the same contract and Tencent code as the relay, and run on the project's own
+# Node (ensure-deps.sh), whatever `node` is first on the PATH. Builds first when a source is newer
+# than the build.
 set -euo pipefail
 tool="$1"
 shift

@@ -8,10 +8,16 @@ describe('parseDlqOptions', () => {
   it('reads list with its filters, the brokers and topic from the relay\'s variables', () => {
     expect(parseDlqOptions(['list', '--since', '2h', '--reason', 'EventType'], { ...env, DLQ_TOPIC: 'dlq' }, NOW)).toEqual({
       brokers: 'k:9092',
+      brokersFrom: 'KAFKA_BROKERS',
       topic: 'dlq',
       run: { command: 'list', selection: { since: new Date('2026-12-01T10:00:00.000Z'), reason: 'EventType' } },
     });
-    expect(parseDlqOptions(['list'], {}, NOW)).toMatchObject({ brokers: undefined, topic: 'tencent.webhook.dlq.v1' });
+    expect(parseDlqOptions(['list', '--brokers', 'b:1'], env, NOW)).toMatchObject({ brokers: 'b:1', brokersFrom: 'flag' });
+  });
+
+  it('reads the broker of npm run dev when neither --brokers nor KAFKA_BROKERS says, and says so', () => {
+    expect(parseDlqOptions(['list'], {}, NOW)).toMatchObject({ brokers: '127.0.0.1:9092', brokersFrom: 'dev', topic: 'tencent.webhook.dlq.v1' });
+    expect(parseDlqOptions(['list'], { KAFKA_BROKERS: ' ' }, NOW)).toMatchObject({ brokers: '127.0.0.1:9092', brokersFrom: 'dev' });
   });
 
   it('reads show and both forms of replay', () => {

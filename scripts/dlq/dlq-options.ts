@@ -1,5 +1,6 @@
 import { DEFAULT_DLQ_TOPIC } from '@app/member-events';
 import { parseArgs } from 'node:util';
+import { brokersOrDev, type BrokersSource } from '../tool-support/dev-broker';
 import { UsageError } from '../tool-support/usage.error';
 import { checkIds, parseSince, type Selection } from './dead-letter-entry';
 
@@ -12,7 +13,7 @@ export const DLQ_USAGE = `usage: npm run dlq -- <command> [options]
 
   --since T         a duration back from now (30m, 2h, 7d) or an ISO-8601 time
   --reason R        part of the reason, any case
-  --brokers LIST    host:port,...                                  default KAFKA_BROKERS
+  --brokers LIST    host:port,...                                  default KAFKA_BROKERS, else 127.0.0.1:9092 (npm run dev)
   --topic NAME      dead-letter topic                              default DLQ_TOPIC or ${DEFAULT_DLQ_TOPIC}
   --url URL         the relay (replay)                             default RELAY_URL or http://127.0.0.1:3000
   --admin-token T   the relay's ADMIN_TOKEN (replay)               default ADMIN_TOKEN
@@ -30,7 +31,9 @@ export type DlqCommand =
 /** A checked command line of the DLQ tool. */
 export interface DlqOptions {
   run: DlqCommand;
-  brokers?: string;
+  brokers: string;
+  /** Where `brokers` came from: `dev` when neither --brokers nor KAFKA_BROKERS said (the tool says so). */
+  brokersFrom: BrokersSource;
   topic: string;
 }
 
@@ -62,7 +65,8 @@ export function parseDlqOptions(argv: readonly string[], env: Record<string, str
     ...(values.since !== undefined && { since: parseSince(values.since, now) }),
     ...(values.reason !== undefined && { reason: values.reason }),
   };
-  const common = { brokers: values.brokers ?? (env.KAFKA_BROKERS?.trim() || undefined), topic: values.topic ?? (env.DLQ_TOPIC?.trim() || DEFAULT_DLQ_TOPIC) };
+  const { brokers, source } = values.brokers !== undefined ? { brokers: values.brokers, source: 'flag' as const } : brokersOrDev(env);
+  const common = { brokers, brokersFrom: source, topic: values.topic ?? (env.DLQ_TOPIC?.trim() || DEFAULT_DLQ_TOPIC) };
   switch (command) {
     case 'list':
       if (ids.length > 0) throw new UsageError('list takes no ids (use show ID)');

@@ -2,6 +2,7 @@
  * `npm run dlq -- list | show ID | replay ID... | replay --since T --reason R`: the dead letters of
  * the relay, inspected and replayed (usage: DLQ_USAGE, or `--help`).
  */
+import { devBrokerNote, withDevBrokerHint } from '../tool-support/dev-broker';
 import { readTopicToEnd } from '../tool-support/read-topic';
 import { toolKafka } from '../tool-support/tool-kafka';
 import { UsageError } from '../tool-support/usage.error';
@@ -13,8 +14,15 @@ import { replayDeadLetter } from './replay-client';
 const out = (text: string) => process.stdout.write(`${text}\n`);
 
 async function run(options: DlqOptions): Promise<number> {
+  if (options.brokersFrom === 'dev') process.stderr.write(`${devBrokerNote('dlq')}\n`);
   const kafka = toolKafka('relay-dlq', process.env, options.brokers);
-  const entries = deadLetterEntries(await readTopicToEnd(kafka, options.topic));
+  let records;
+  try {
+    records = await readTopicToEnd(kafka, options.topic);
+  } catch (error) {
+    throw withDevBrokerHint(error, options.brokersFrom);
+  }
+  const entries = deadLetterEntries(records);
   const now = Date.now();
   const { run: command } = options;
   if (command.command === 'list') {

@@ -10,7 +10,7 @@ import { tailFile } from './log-file.ts';
 import { defaultCacheDir, kafkaVersion } from './paths.ts';
 
 const USAGE =
-  'usage: node scripts/kafka-local/kafka-local.ts start|resolve [--version X] [--nodes N] [--sasl] [--heap-mb N] [--data-dir DIR] [--cache-dir DIR]';
+  'usage: node scripts/kafka-local/kafka-local.ts start|resolve [--version X] [--nodes N] [--sasl] [--port N] [--heap-mb N] [--data-dir DIR] [--cache-dir DIR]';
 
 /** What `start` runs: one broker or a cluster, seen the same way. */
 interface Running {
@@ -27,6 +27,8 @@ export interface CliArgs {
   version: string;
   nodes: number | undefined;
   sasl: boolean;
+  /** Fixed PLAINTEXT port of a single broker. */
+  port: number | undefined;
   heapMb: number | undefined;
   dataDir: string | undefined;
   cacheDir: string;
@@ -53,6 +55,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     version: kafkaVersion(),
     nodes: undefined,
     sasl: false,
+    port: undefined,
     heapMb: undefined,
     dataDir: undefined,
     cacheDir: defaultCacheDir(),
@@ -69,6 +72,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     else if (a === '--nodes') args.nodes = positiveInteger(a, value());
     else if (a.startsWith('--nodes=')) args.nodes = positiveInteger('--nodes', a.slice('--nodes='.length));
     else if (a === '--sasl') args.sasl = true;
+    else if (a === '--port') args.port = positiveInteger(a, value());
     else if (a === '--heap-mb') args.heapMb = positiveInteger(a, value());
     else if (a === '--data-dir') args.dataDir = value();
     else if (a === '--cache-dir') args.cacheDir = value();
@@ -76,6 +80,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   }
   if (args.command !== 'start' && args.command !== 'resolve') throw new UsageError(`unknown command ${args.command ?? '(none)'}`);
   if (args.sasl && args.nodes !== undefined && args.nodes > 1) throw new UsageError('--sasl is for a single broker only');
+  if (args.port !== undefined && args.port > 65535) throw new UsageError(`--port needs a port number, got ${args.port}`);
+  if (args.port !== undefined && args.nodes !== undefined && args.nodes > 1) throw new UsageError('--port is for a single broker only');
   return args;
 }
 
@@ -93,7 +99,7 @@ async function startRunning(args: CliArgs, log: (msg: string) => void): Promise<
       destroy: () => cluster.destroy(),
     };
   }
-  const broker = await startLocalKafka({ ...common, sasl: args.sasl });
+  const broker = await startLocalKafka({ ...common, sasl: args.sasl, port: args.port });
   return {
     brokers: broker.brokers,
     saslBrokers: broker.saslBrokers,

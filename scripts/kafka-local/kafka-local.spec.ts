@@ -1,4 +1,6 @@
+import * as net from 'node:net';
 import { parseCliArgs, UsageError } from './cli';
+import { assertPortFree, PortInUseError } from './loopback';
 import { buildServerProperties, type NodeAddress } from './server-properties';
 
 function parse(text: string): Record<string, string> {
@@ -63,11 +65,13 @@ describe('kafka-local command line', () => {
       version: '4.1.2',
       nodes: 3,
       sasl: false,
+      port: undefined,
       heapMb: 256,
       dataDir: '/d',
       cacheDir: '/c',
     });
     expect(parseCliArgs(['start', '--sasl'])).toMatchObject({ sasl: true, nodes: undefined });
+    expect(parseCliArgs(['start', '--port', '9092'])).toMatchObject({ port: 9092, nodes: undefined });
   });
 
   it.each([
@@ -78,8 +82,37 @@ describe('kafka-local command line', () => {
     [['start', '--nodes'], /--nodes needs a value/],
     [['start', '--nodes', '3', '--sasl'], /--sasl is for a single broker only/],
     [['start', '--verbose'], /unknown argument --verbose/],
+    [['start', '--port', '70000'], /--port needs a port number, got 70000/],
+    [['start', '--nodes', '3', '--port', '9092'], /--port is for a single broker only/],
   ])('refuses %j with a usage error', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(UsageError);
     expect(() => parseCliArgs(argv)).toThrow(message);
+  });
+});
+
+describe('assertPortFree', () => {
+  async function listening(): Promise<net.Server> {
+    const server = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    return server;
+  }
+
+  it('throws PortInUseError naming the address when another process holds the port', async () => {
+    const server = await listening();
+    const { port } = server.address() as net.AddressInfo;
+    try {
+      await expect(assertPortFree(port)).rejects.toThrow(new PortInUseError(port));
+      await expect(assertPortFree(port)).rejects.toThrow(`127.0.0.1:${port} is already in use`);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('resolves for a free port, and leaves it free', async () => {
+    const server = await listening();
+    const { port } = server.address() as net.AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await expect(assertPortFree(port)).resolves.toBeUndefined();
+    await expect(assertPortFree(port)).resolves.toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@
 import { claimDataDir } from './data-dir.ts';
 import { randomClusterId } from './jvm.ts';
 import { KafkaNode, type LocalKafkaNode } from './kafka-node.ts';
-import { freePorts } from './loopback.ts';
+import { assertPortFree, freePorts } from './loopback.ts';
 import { resolveBase, type LocalKafkaBaseOptions } from './options.ts';
 import { LOCAL_KAFKA_SASL_PASSWORD, LOCAL_KAFKA_SASL_USERNAME, type NodeAddress } from './server-properties.ts';
 
@@ -14,6 +14,8 @@ const SINGLE_NODE_HEAP_MB = 1024;
 export interface StartLocalKafkaOptions extends LocalKafkaBaseOptions {
   /** Add a SASL_PLAINTEXT listener with PLAIN + SCRAM-SHA-256/512 user relay/relay-secret. */
   sasl?: boolean;
+  /** Fixed port of the PLAINTEXT listener (`npm run dev`: 9092); throws `PortInUseError` when taken. Default: a free port. */
+  port?: number;
 }
 
 /** A running single-node Kafka. */
@@ -35,7 +37,9 @@ export async function startLocalKafka(opts: StartLocalKafkaOptions = {}): Promis
   const dataDir = claimDataDir(opts.dataDir, 'kafka-local-');
   let node: KafkaNode | undefined;
   try {
-    const [port, controllerPort, saslPort] = await freePorts(opts.sasl ? 3 : 2);
+    if (opts.port !== undefined) await assertPortFree(opts.port);
+    const free = await freePorts(opts.sasl ? 3 : 2);
+    const [port, controllerPort, saslPort] = opts.port === undefined ? free : [opts.port, ...free.filter((candidate) => candidate !== opts.port)];
     const address: NodeAddress = { nodeId: SINGLE_NODE_ID, port, controllerPort, saslPort: opts.sasl ? saslPort : undefined };
     node = await KafkaNode.create({
       version: base.version,

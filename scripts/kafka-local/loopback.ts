@@ -32,3 +32,30 @@ export function tcpProbe(port: number, timeoutMs = 1000): Promise<boolean> {
     sock.once('error', () => done(false));
   });
 }
+
+/** A fixed port asked for is taken by another process. */
+export class PortInUseError extends Error {
+  readonly port: number;
+  constructor(port: number, options?: ErrorOptions) {
+    super(`127.0.0.1:${port} is already in use by another process`, options);
+    this.name = 'PortInUseError';
+    this.port = port;
+  }
+}
+
+/** Resolves when 127.0.0.1:`port` accepts no connection and can be bound; throws {@link PortInUseError} otherwise. */
+export async function assertPortFree(port: number): Promise<void> {
+  if (await tcpProbe(port, 500)) throw new PortInUseError(port);
+  const srv = net.createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(port, '127.0.0.1', () => resolve());
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(port, { cause: error });
+    throw error;
+  } finally {
+    await new Promise<void>((resolve) => (srv.listening ? srv.close(() => resolve()) : resolve()));
+  }
+}

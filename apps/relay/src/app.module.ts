@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { KafkaModule, RECORD_PUBLISHER, type KafkaModuleOptions, type RecordPublisher } from '@app/kafka';
-import { ObservabilityModule } from '@app/observability';
+import { ObservabilityModule, logColors } from '@app/observability';
 import { OutboxDrain, OutboxModule } from '@app/outbox';
 import { DestroyRoomModule, MemberStateModule, TrtcRoomEventModule } from '@app/tencent-callbacks';
 import { AdminModule } from './admin/admin.module';
@@ -51,7 +51,7 @@ export class AppModule {
           isGlobal: true,
           worker: {
             module: WORKER_DELIVERY_MODULE,
-            data: { kafka: kafkaOptions, dlqTopic: config.topics.dlq, logLevel: config.logLevel, logFormat: config.logFormat } satisfies WorkerDeliveryData,
+            data: { kafka: kafkaOptions, dlqTopic: config.topics.dlq, logLevel: config.logLevel, logFormat: config.logFormat, logColors: logColors() } satisfies WorkerDeliveryData,
           },
         })
       : OutboxModule.registerAsync({

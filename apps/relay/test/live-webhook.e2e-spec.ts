@@ -175,6 +175,14 @@ describe('POST /webhooks/tencent/live (real relay, real broker)', () => {
     expect(info).not.toContain('too large');
   });
 
+  it('answers a body without MemberList with one clear problem, not one per check of the field', async () => {
+    const body = JSON.parse(sample('room-no-members')) as Record<string, unknown>;
+    delete body.MemberList;
+    const answer = await post(relay.url, PATH, JSON.stringify(body), liveQuery());
+    expect(answer.status).toBe(422);
+    expect(answer.json).toEqual({ ActionStatus: 'FAIL', ErrorCode: 42201, ErrorInfo: 'invalid callback body: MemberList: is required' });
+  });
+
   it('rejects a body whose command disagrees with the query', async () => {
     const answer = await post(relay.url, PATH, sample('room-mismatch', { CallbackCommand: 'Live.CallbackAfterDestroyRoom' }), liveQuery());
     expect(answer.status).toBe(400);

@@ -70,7 +70,7 @@ describe('an extension module: Live.CallbackAfterUpdateRoomInfo to its own topic
   it('rejects a body without RoomInfo.RoomId with 422, and the built-in handlers still work next to it', async () => {
     const bad = await post(relay.url, PATH, JSON.stringify({ ...SAMPLE, RoomInfo: { RoomName: 'x' } }), liveQuery(COMMAND));
     expect(bad.status).toBe(422);
-    expect((bad.json as { ErrorInfo: string }).ErrorInfo).toContain('RoomInfo.RoomId: must not be empty');
+    expect((bad.json as { ErrorInfo: string }).ErrorInfo).toBe('invalid callback body: RoomInfo.RoomId: is required');
     const member = JSON.stringify({
       RoomId: 'live-room',
       EventType: 'Online',

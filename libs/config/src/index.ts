@@ -2,3 +2,4 @@
 export type { ConfigVariable } from './config-variable.interface';
 export { EnvReader, type ConfigErrorFactory, type Env } from './env-reader';
 export { readKafkaBrokers, readKafkaSasl, readTopicName, type KafkaVariableName } from './kafka-env';
+export { ConfigProblems, configErrorMessage, type ConfigProblem } from './config-problems';

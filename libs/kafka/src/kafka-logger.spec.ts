@@ -28,8 +28,23 @@ describe('nestKafkaLogCreator', () => {
 
   it('keeps at error what kafkajs does not retry', () => {
     log(entry('Response Produce(key: 0, version: 3)', { error: 'The request included a message larger than the max message size the server will accept' }));
-    log(entry('Connection error: connect ECONNREFUSED 127.0.0.1:9092'));
+    log(entry('SASL PLAIN authentication failed: Authentication failed during authentication due to invalid credentials with SASL mechanism PLAIN'));
     expect(error).toHaveBeenCalledTimes(2);
     expect(error.mock.calls[0][0]).toMatchObject({ message: 'kafkajs: Response Produce(key: 0, version: 3)' });
+  });
+
+  it('puts at debug a broker that cannot be reached, which the owner of the client reports as one outage', () => {
+    log(entry('Connection error: connect ECONNREFUSED 127.0.0.1:9092', { stack: 'Error: connect ECONNREFUSED\n    at TCPConnectWrap.afterConnect' }));
+    log(entry('Connection timeout'));
+    log(entry('Failed to connect to seed broker, trying another broker from the list: Connection error: connect ECONNREFUSED 127.0.0.1:9092', { retryCount: 0, retryTime: 92 }));
+    log(entry('Crash: KafkaJSNumberOfRetriesExceeded: Connection error: connect ECONNREFUSED 127.0.0.1:9092', { stack: 'KafkaJSNumberOfRetriesExceeded…' }));
+    log(entry('Restarting the consumer in 300ms', { retryTime: 300 }));
+    expect(error).not.toHaveBeenCalled();
+    expect(debug).toHaveBeenCalledTimes(5);
+  });
+
+  it('keeps at error a consumer crash kafkajs does not restart', () => {
+    log(entry('Crash: KafkaJSProtocolError: Not authorized to access group: Group authorization failed.'));
+    expect(error).toHaveBeenCalledTimes(1);
   });
 });

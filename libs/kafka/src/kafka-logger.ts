@@ -7,6 +7,14 @@ import { logLevel, type logCreator } from 'kafkajs';
  */
 const EXPECTED_WARNINGS = ['Limiting retries for the idempotent producer'];
 
+/**
+ * A broker that cannot be reached: kafkajs logs it (with a stack) at every attempt of every
+ * client. The component that owns the client reports the outage once, with a summary while it
+ * lasts (the relay's delivery, presence's consumer: `OutageLog`), so these lines go to debug.
+ */
+const UNREACHABLE_BROKER =
+  /^(?:Connection error: |Connection timeout$|Failed to connect to seed broker, |Restarting the consumer in |Crash: (?:KafkaJSNumberOfRetriesExceeded|KafkaJSConnectionError|KafkaJSConnectionClosedError|KafkaJSRequestTimeoutError): )/;
+
 /** Kafka's error messages that kafkajs itself retries (a coordinator loading, a leader moving...). */
 const RETRIABLE_ERROR_MESSAGES: ReadonlySet<string> = new Set(
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- kafkajs keeps its error table out of its typings
@@ -35,7 +43,8 @@ export function nestKafkaLogCreator(context: string): logCreator {
     ({ level, log }) => {
       const { message, timestamp: _timestamp, logger: _name, ...extra } = log;
       const entry = { message: `kafkajs: ${message}`, ...extra };
-      const expected = EXPECTED_WARNINGS.some((warning) => message.startsWith(warning)) || isRetriedByKafkajs(message, extra);
+      const expected =
+        EXPECTED_WARNINGS.some((warning) => message.startsWith(warning)) || UNREACHABLE_BROKER.test(message) || isRetriedByKafkajs(message, extra);
       switch (expected ? logLevel.DEBUG : level) {
         case logLevel.ERROR:
           logger.error(entry);

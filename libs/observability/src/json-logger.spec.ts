@@ -1,4 +1,4 @@
-import { createAppLogger, levelsFrom } from './json-logger';
+import { createAppLogger, formatLogFields, levelsFrom, logColors } from './json-logger';
 
 function captureText(run: () => void): string[] {
   const lines: string[] = [];
@@ -86,5 +86,85 @@ describe('createAppLogger: caller input is quoted up to a bound', () => {
     const roomId = 'x'.repeat(128);
     const [line] = capture(() => logger.warn({ message: 'callback rejected', roomId }, 'Test'));
     expect(line.roomId).toBe(roomId);
+  });
+});
+
+describe('createAppLogger (text)', () => {
+  // An escape character: what starts every ANSI colour code.
+  const ANSI = new RegExp(String.fromCharCode(27));
+
+  it('writes the message and its fields as key=value on one line, not Object(4) { … }', () => {
+    const logger = createAppLogger({ level: 'log', format: 'text', colors: false });
+    const [line] = captureText(() =>
+      logger.error({ message: 'Kafka still unreachable', forS: 120, attempts: 31, lastError: 'Connection error: connect ECONNREFUSED 127.0.0.1:9092', brokers: ['a:1'] }, undefined, 'OutboxDrain'),
+    );
+    expect(line).toMatch(/ ERROR \[OutboxDrain\] Kafka still unreachable forS=120 attempts=31 lastError="Connection error: connect ECONNREFUSED 127.0.0.1:9092" brokers=\["a:1"\]\n$/);
+    expect(line).not.toContain('Object(');
+    expect(line.split('\n')).toHaveLength(2);
+  });
+
+  it('masks secrets in text lines too', () => {
+    const logger = createAppLogger({ level: 'log', format: 'text', colors: false });
+    const [line] = captureText(() => logger.log({ message: 'connecting', sasl: { username: 'relay', password: 'hunter2' } }, 'Test'));
+    expect(line).not.toContain('hunter2');
+    expect(line).toContain('"username":"relay"');
+  });
+
+  it('has no colour codes when told so, and colours the level and context when told so', () => {
+    const plain = captureText(() => createAppLogger({ level: 'log', format: 'text', colors: false }).warn({ message: 'odd', roomId: 'r 1' }, 'Test'))[0];
+    expect(plain).not.toMatch(ANSI);
+    expect(plain).toContain('[Test] odd roomId="r 1"');
+    const coloured = captureText(() => createAppLogger({ level: 'log', format: 'text', colors: true }).warn({ message: 'odd' }, 'Test'))[0];
+    expect(coloured).toMatch(ANSI);
+  });
+
+  it('colours by default only when stdout is a terminal', () => {
+    const tty = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
+    const env = { NO_COLOR: process.env.NO_COLOR, FORCE_COLOR: process.env.FORCE_COLOR };
+    delete process.env.NO_COLOR;
+    delete process.env.FORCE_COLOR;
+    try {
+      Object.defineProperty(process.stdout, 'isTTY', { value: false, configurable: true });
+      expect(captureText(() => createAppLogger({ level: 'log', format: 'text' }).log({ message: 'to a file' }, 'Test'))[0]).not.toMatch(ANSI);
+      Object.defineProperty(process.stdout, 'isTTY', { value: true, configurable: true });
+      expect(captureText(() => createAppLogger({ level: 'log', format: 'text' }).log({ message: 'to a terminal' }, 'Test'))[0]).toMatch(ANSI);
+    } finally {
+      if (tty === undefined) delete (process.stdout as { isTTY?: boolean }).isTTY;
+      else Object.defineProperty(process.stdout, 'isTTY', tty);
+      for (const [name, value] of Object.entries(env)) if (value !== undefined) process.env[name] = value;
+    }
+  });
+});
+
+describe('logColors', () => {
+  const terminal = { isTTY: true };
+  const file = { isTTY: false };
+
+  it('colours a terminal, not a file or a pipe, nor TERM=dumb', () => {
+    expect(logColors(terminal, {})).toBe(true);
+    expect(logColors(file, {})).toBe(false);
+    expect(logColors({}, {})).toBe(false);
+    expect(logColors(terminal, { TERM: 'dumb' })).toBe(false);
+  });
+
+  it('honours NO_COLOR (set and not empty) on a terminal', () => {
+    expect(logColors(terminal, { NO_COLOR: '1' })).toBe(false);
+    expect(logColors(terminal, { NO_COLOR: '' })).toBe(true);
+  });
+
+  it('honours FORCE_COLOR: on for a file, off for 0 or false, ahead of NO_COLOR', () => {
+    expect(logColors(file, { FORCE_COLOR: '1' })).toBe(true);
+    expect(logColors(file, { FORCE_COLOR: 'true', NO_COLOR: '1' })).toBe(true);
+    expect(logColors(terminal, { FORCE_COLOR: '0' })).toBe(false);
+    expect(logColors(terminal, { FORCE_COLOR: 'false' })).toBe(false);
+    expect(logColors(file, { FORCE_COLOR: '' })).toBe(false);
+  });
+});
+
+describe('formatLogFields', () => {
+  it('leaves plain tokens bare, quotes other strings, writes objects as compact JSON, leaves out undefined', () => {
+    expect(formatLogFields({ a: 'room-1', b: 'two words', c: '', d: 3, e: true, f: { x: [1] }, g: undefined, h: null, i: 12n, j: new Error('boom'), k: 'line\nbreak' })).toBe(
+      'a=room-1 b="two words" c="" d=3 e=true f={"x":[1]} h=null i=12 j="boom" k="line\\nbreak"',
+    );
   });
 });

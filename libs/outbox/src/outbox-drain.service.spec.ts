@@ -1,6 +1,9 @@
+import { Logger } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+// The timers module's own function, which jest's fake timers (installed on the globals) leave real.
+import { setImmediate as realSetImmediate } from 'node:timers';
 import { LocalOutbox } from './backend/local-outbox';
 import { OutboxDrain } from './outbox-drain.service';
 import type { OutboxModuleOptions } from './outbox-options.interface';
@@ -13,11 +16,17 @@ function entries(...ids: string[]): OutboxEntry[] {
   return ids.map((id) => ({ eventId: id, topic: 'members', key: 'room-1', value: id, headers: {} }));
 }
 
-/** Advances the fake clock in small steps (running timers, immediates and promise jobs) until `condition` holds. */
+/**
+ * Advances the fake clock in small steps (running timers, immediates and promise jobs) until
+ * `condition` holds. Each step also lets the real event loop turn once, so that what only real
+ * time brings (the WAL checkpointer's worker thread exiting at a store's close) arrives however
+ * loaded the machine is, instead of racing 12,000 fake steps.
+ */
 async function until(condition: () => boolean, maxMs = 60_000): Promise<void> {
   for (let elapsed = 0; !condition(); elapsed += 5) {
     if (elapsed > maxMs) throw new Error(`condition not met within ${maxMs} ms of fake time`);
     await jest.advanceTimersByTimeAsync(5);
+    await new Promise((resolve) => realSetImmediate(resolve));
   }
 }
 
@@ -114,6 +123,79 @@ describe('OutboxDrain (real SQLite file, fake publisher, fake timers)', () => {
     expect(publisher.connects).toEqual(Array(6).fill(store.writerId));
     expect(drain.status().brokerConnected).toBe(true);
     expect(drain.status().lastError).toBeUndefined();
+  });
+
+  it('logs a broker away for minutes as one outage (a line when it begins, a summary a minute, a line when it is back), not a line per retry', async () => {
+    const lines: { level: string; line: Record<string, unknown> }[] = [];
+    for (const level of ['error', 'warn', 'log'] as const) {
+      jest.spyOn(Logger.prototype, level).mockImplementation(function (this: Logger, line: unknown, ..._rest: unknown[]) {
+        if ((this as unknown as { context?: string }).context === 'OutboxDrain') lines.push({ level, line: line as Record<string, unknown> });
+      });
+    }
+    try {
+      open({ retryInitialMs: 100, retryMaxMs: 400 });
+      publisher.connectFailures = 1_000_000;
+      await append('a');
+      drain.start();
+      lines.length = 0;
+      await jest.advanceTimersByTimeAsync(181_000);
+      const attempts = drain.status().publishFailures;
+      // About one attempt every 400 ms for three minutes.
+      expect(attempts).toBeGreaterThan(400);
+      publisher.connectFailures = 0;
+      await until(() => store.count() === 0);
+      expect(lines.map(({ level, line }) => `${level} ${String(line.message)}`)).toEqual([
+        'error connecting to Kafka failed; will retry',
+        'warn delivery to Kafka still failing',
+        'warn delivery to Kafka still failing',
+        'warn delivery to Kafka still failing',
+        'log delivery to Kafka recovered',
+      ]);
+      expect(lines[0].line).toMatchObject({ error: 'broker unreachable' });
+      expect(lines[3].line).toMatchObject({ forS: 180, lastError: 'broker unreachable' });
+      expect(lines[4].line).toMatchObject({ attempts: attempts, pending: 0 });
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+
+  it('at shutdown, reports what was pending when it began and how much of it was delivered, not the whole run', async () => {
+    const logged = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    try {
+      open({ shutdownDrainMs: 5000 });
+      await append('a', 'b', 'c');
+      drain.start();
+      await until(() => store.count() === 0);
+      publisher.connectFailures = 0;
+      publisher.script = ['fail'];
+      await append('d', 'e');
+      const stopped = drain.onApplicationShutdown();
+      await until(() => store.count() === 0);
+      await jest.runAllTimersAsync();
+      await stopped;
+      expect(logged).toHaveBeenCalledWith({ message: 'outbox drained at shutdown', pending: 2, delivered: 2 });
+      open();
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+
+  it('at a shutdown that runs out of time, reports what was pending, delivered and left', async () => {
+    const warned = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      open({ shutdownDrainMs: 300 });
+      publisher.connectFailures = 1_000_000;
+      await append('a', 'b', 'c');
+      drain.start();
+      await jest.advanceTimersByTimeAsync(1000);
+      const stopped = drain.onApplicationShutdown();
+      await jest.runAllTimersAsync();
+      await stopped;
+      expect(warned).toHaveBeenCalledWith({ message: 'shutdown deadline reached; undelivered events stay in the outbox for the next start', pending: 3, delivered: 0, left: 3 });
+      open();
+    } finally {
+      jest.restoreAllMocks();
+    }
   });
 
   it('keeps its backoff after a failure even while callbacks keep arriving', async () => {

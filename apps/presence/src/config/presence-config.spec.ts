@@ -25,4 +25,10 @@ describe('loadPresenceConfig', () => {
     expect(() => loadPresenceConfig(env)).toThrow(PresenceConfigError);
     expect(() => loadPresenceConfig(env)).toThrow(message);
   });
+
+  it('names every bad variable at once', () => {
+    expect(() => loadPresenceConfig({ PORT: '70000', MEMBER_STATE_TOPIC: 'a topic' })).toThrow(
+      /^Invalid configuration \(3 problems\):\n {2}PORT must be an integer from 0 to 65535, got "70000"\n {2}KAFKA_BROKERS is required: .*\n {2}MEMBER_STATE_TOPIC must be a valid Kafka topic name/,
+    );
+  });
 });

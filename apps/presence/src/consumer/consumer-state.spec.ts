@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Kafka, type Consumer } from 'kafkajs';
 import { ConsumerState } from './consumer-state';
 
@@ -66,5 +67,29 @@ describe('ConsumerState', () => {
     emit(EVENTS.STOP);
     expect(state.consuming).toBe(false);
     expect(state.reason).toBe('the consumer stopped');
+  });
+
+  it('logs crashes kafkajs restarts (a broker away) as one outage, and a crash for good at error', () => {
+    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    try {
+      const state = new ConsumerState();
+      const { consumer, emit } = fakeConsumer();
+      state.follow(consumer);
+      emit(EVENTS.GROUP_JOIN);
+      for (let i = 0; i < 20; i++) emit(EVENTS.CRASH, { error: new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092'), restart: true });
+      expect(error).toHaveBeenCalledTimes(1);
+      expect(error.mock.calls[0][0]).toMatchObject({ error: 'Connection error: connect ECONNREFUSED 127.0.0.1:9092' });
+      emit(EVENTS.GROUP_JOIN);
+      expect(log).toHaveBeenCalledTimes(1);
+      expect(log.mock.calls[0][0]).toMatchObject({ message: 'consumer consuming again', attempts: 20 });
+      emit(EVENTS.CRASH, { error: new Error('not authorized'), restart: false });
+      expect(error).toHaveBeenCalledTimes(2);
+      expect(error.mock.calls[1][0]).toMatchObject({ message: expect.stringContaining('stopped for good'), error: 'not authorized' });
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      jest.restoreAllMocks();
+    }
   });
 });

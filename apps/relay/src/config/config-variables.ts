@@ -46,7 +46,7 @@ export const CONFIG_VARIABLES = [
   { name: 'DEDUPE_WINDOW_MS', default: '3600000', description: 'A repeated event id within this window is acknowledged and not published again.' },
   { name: 'SHUTDOWN_TIMEOUT_MS', default: '10000', description: 'On SIGTERM, how long to keep delivering the outbox before exiting.' },
   { name: 'LOG_LEVEL', default: 'log', description: 'Lowest log level shown: `error`, `warn`, `log`, `debug` or `verbose`.' },
-  { name: 'LOG_FORMAT', default: 'json', description: '`json` (one JSON object per line) or `text` (colored lines for a terminal).' },
+  { name: 'LOG_FORMAT', default: 'json', description: '`json` (one JSON object per line) or `text` (the message, then its fields as `key=value`; coloured only on a terminal, `NO_COLOR` and `FORCE_COLOR` honoured).' },
 ] as const satisfies readonly ConfigVariable[];
 
 export type ConfigVariableName = (typeof CONFIG_VARIABLES)[number]['name'];

@@ -53,6 +53,40 @@ describe('loadRelayConfig', () => {
     expect(() => loadRelayConfig({ ...minimal, ...overrides })).toThrow(message);
   });
 
+  it('names every missing required variable at once when there is no environment', () => {
+    let error: unknown;
+    try {
+      loadRelayConfig({});
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((problem) => problem.variable)).toEqual(['KAFKA_BROKERS', 'TENCENT_SDK_APP_IDS']);
+    expect((error as ConfigError).message).toBe(
+      [
+        'Invalid configuration (2 problems):',
+        '  KAFKA_BROKERS is required: Comma-separated `host:port` list of Kafka bootstrap brokers.',
+        '  TENCENT_SDK_APP_IDS is required: Comma-separated SDKAppIDs whose callbacks are accepted.',
+      ].join('\n'),
+    );
+  });
+
+  it('names every bad variable at once, each once, and no rule between variables whose values were bad already', () => {
+    expect(() => loadRelayConfig({ TENCENT_SDK_APP_IDS: 'abc', PORT: 'x', MEMBER_STATE_TOPIC: 'bad topic', DLQ_TOPIC: 'also bad', OUTBOX_SYNC: 'always' })).toThrow(
+      new RegExp(
+        [
+          'Invalid configuration \\(6 problems\\):',
+          '  PORT must be an integer from 0 to 65535, got "x"',
+          '  KAFKA_BROKERS is required: .*',
+          '  MEMBER_STATE_TOPIC must be a valid Kafka topic name .*',
+          '  DLQ_TOPIC must be a valid Kafka topic name .*',
+          '  TENCENT_SDK_APP_IDS must be a comma-separated list of numeric SDKAppIDs, got "abc"',
+          '  OUTBOX_SYNC must be one of process, power, off, got "always"$',
+        ].join('\n'),
+      ),
+    );
+  });
+
   it('never puts the SASL password in an error message', () => {
     try {
       loadRelayConfig({ ...minimal, KAFKA_SASL_MECHANISM: 'oauth', KAFKA_SASL_PASSWORD: 'hunter2' });

@@ -4,7 +4,7 @@ import type { OutboxSyncLevel } from '@app/outbox';
 import type { SASLOptions } from 'kafkajs';
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { EnvReader, readKafkaBrokers, readKafkaSasl, readTopicName, type Env } from '@app/config';
+import { ConfigProblems, EnvReader, configErrorMessage, readKafkaBrokers, readKafkaSasl, readTopicName, type ConfigProblem, type Env } from '@app/config';
 import { LOG_LEVELS } from '@app/observability';
 import { CONFIG_VARIABLES, type ConfigVariableName } from './config-variables';
 
@@ -62,14 +62,19 @@ export interface RelayConfig {
   logFormat: 'json' | 'text';
 }
 
-/** A missing or malformed configuration value; the message names the variable. */
-export class ConfigError extends Error {
+/** A missing or malformed configuration value; the message names the variable, and any others found with it. */
+export class ConfigError extends Error implements ConfigProblem {
   override readonly name = 'ConfigError';
+  /** Every problem found, this one first. */
+  readonly problems: readonly ConfigProblem[];
   constructor(
     readonly variable: ConfigVariableName,
-    problem: string,
+    readonly problem: string,
+    others: readonly ConfigProblem[] = [],
   ) {
-    super(`Invalid configuration: ${variable} ${problem}`);
+    const problems = [{ variable, problem }, ...others.map(({ variable: name, problem: text }) => ({ variable: name, problem: text }))];
+    super(configErrorMessage(problems));
+    this.problems = problems;
   }
 }
 
@@ -150,16 +155,23 @@ function readSsl(reader: RelayEnvReader): boolean | ConnectionOptions {
   return { rejectUnauthorized, ...(ca !== undefined && { ca }), ...(cert !== undefined && { cert, key }) };
 }
 
-function readTopics(reader: RelayEnvReader): RelayConfig['topics'] {
-  const topics = { memberState: readTopicName(reader, 'MEMBER_STATE_TOPIC'), dlq: readTopicName(reader, 'DLQ_TOPIC'), progress: readTopicName(reader, 'PROGRESS_TOPIC') };
-  if (topics.dlq === topics.memberState) throw new ConfigError('DLQ_TOPIC', `must differ from MEMBER_STATE_TOPIC (${topics.memberState})`);
-  if (topics.progress === topics.memberState || topics.progress === topics.dlq) {
-    throw new ConfigError('PROGRESS_TOPIC', 'must differ from MEMBER_STATE_TOPIC and DLQ_TOPIC');
+function readTopics(reader: RelayEnvReader, problems: ConfigProblems<ConfigError>): RelayConfig['topics'] {
+  const topics = {
+    memberState: problems.read(() => readTopicName(reader, 'MEMBER_STATE_TOPIC')),
+    dlq: problems.read(() => readTopicName(reader, 'DLQ_TOPIC')),
+    progress: problems.read(() => readTopicName(reader, 'PROGRESS_TOPIC')),
+  };
+  // Compared only when each name is valid (a bad one is a problem of its own already).
+  const named = (topic: string | undefined) => topic !== undefined;
+  if (named(topics.dlq) && topics.dlq === topics.memberState) {
+    problems.add(new ConfigError('DLQ_TOPIC', `must differ from MEMBER_STATE_TOPIC (${topics.memberState})`));
+  }
+  if (named(topics.progress) && (topics.progress === topics.memberState || topics.progress === topics.dlq)) {
+    problems.add(new ConfigError('PROGRESS_TOPIC', 'must differ from MEMBER_STATE_TOPIC and DLQ_TOPIC'));
   }
   return topics;
 }
 
-/** Reads and validates the configuration; throws {@link ConfigError} naming the first bad variable. */
 /** `ADMIN_TOKEN`: long enough not to be guessed, and nothing a header would mangle. */
 function readAdminToken(reader: RelayEnvReader): string | undefined {
   const token = reader.raw('ADMIN_TOKEN');
@@ -170,55 +182,64 @@ function readAdminToken(reader: RelayEnvReader): string | undefined {
   return token;
 }
 
+/**
+ * Reads and validates the configuration; throws one {@link ConfigError} naming every bad or
+ * missing variable (each read runs, whatever the ones before it found).
+ */
 export function loadRelayConfig(env: Env = process.env): RelayConfig {
   const reader: RelayEnvReader = new EnvReader(env, CONFIG_VARIABLES, (variable: ConfigVariableName, problem) => new ConfigError(variable, problem));
-  return {
-    port: reader.integer('PORT', 0, 65535),
-    host: reader.string('HOST'),
+  const problems = new ConfigProblems(ConfigError);
+  const read = <T>(value: () => T): T => problems.read(value);
+  const config: RelayConfig = {
+    port: read(() => reader.integer('PORT', 0, 65535)),
+    host: read(() => reader.string('HOST')),
     kafka: {
-      brokers: readKafkaBrokers(reader),
-      clientId: reader.string('KAFKA_CLIENT_ID'),
-      sasl: readKafkaSasl(reader),
-      ssl: readSsl(reader),
-      topicPartitions: reader.integer('KAFKA_TOPIC_PARTITIONS', 1, 10_000),
-      topicReplicationFactor: reader.integer('KAFKA_TOPIC_REPLICATION_FACTOR', 1, 32),
-      delivery: reader.oneOf('KAFKA_DELIVERY', DELIVERY_GUARANTEES),
-      transactionTimeoutMs: reader.integer('KAFKA_TRANSACTION_TIMEOUT_MS', 1000, 900_000),
+      brokers: read(() => readKafkaBrokers(reader)),
+      clientId: read(() => reader.string('KAFKA_CLIENT_ID')),
+      sasl: read(() => readKafkaSasl(reader)),
+      ssl: read(() => readSsl(reader)),
+      topicPartitions: read(() => reader.integer('KAFKA_TOPIC_PARTITIONS', 1, 10_000)),
+      topicReplicationFactor: read(() => reader.integer('KAFKA_TOPIC_REPLICATION_FACTOR', 1, 32)),
+      delivery: read(() => reader.oneOf('KAFKA_DELIVERY', DELIVERY_GUARANTEES)),
+      transactionTimeoutMs: read(() => reader.integer('KAFKA_TRANSACTION_TIMEOUT_MS', 1000, 900_000)),
     },
-    topics: readTopics(reader),
+    topics: readTopics(reader, problems),
     tencent: {
-      sdkAppIds: readAppIds(reader),
-      callbackTokens: readSecretsByApp(reader, 'TENCENT_CALLBACK_TOKENS'),
-      defaultCallbackToken: readSecret(reader, 'TENCENT_CALLBACK_TOKEN'),
-      signatureMaxSkewS: reader.integer('SIGNATURE_MAX_SKEW_S', 1, 86_400),
+      sdkAppIds: read(() => readAppIds(reader)),
+      callbackTokens: read(() => readSecretsByApp(reader, 'TENCENT_CALLBACK_TOKENS')),
+      defaultCallbackToken: read(() => readSecret(reader, 'TENCENT_CALLBACK_TOKEN')),
+      signatureMaxSkewS: read(() => reader.integer('SIGNATURE_MAX_SKEW_S', 1, 86_400)),
     },
     trtc: {
-      sdkAppIds: reader.raw('TRTC_SDK_APP_IDS') === undefined ? readAppIds(reader) : readAppIds(reader, 'TRTC_SDK_APP_IDS'),
-      callbackKeys: readSecretsByApp(reader, 'TRTC_CALLBACK_KEYS'),
-      defaultCallbackKey: readSecret(reader, 'TRTC_CALLBACK_KEY'),
+      sdkAppIds: read(() => reader.raw('TRTC_SDK_APP_IDS') === undefined ? readAppIds(reader) : readAppIds(reader, 'TRTC_SDK_APP_IDS')),
+      callbackKeys: read(() => readSecretsByApp(reader, 'TRTC_CALLBACK_KEYS')),
+      defaultCallbackKey: read(() => readSecret(reader, 'TRTC_CALLBACK_KEY')),
     },
     http: {
-      bodyLimitBytes: reader.integer('BODY_LIMIT_BYTES', 1024, 100 * 1024 * 1024),
-      requestTimeoutMs: reader.integer('REQUEST_TIMEOUT_MS', 100, 600_000),
-      maxHeaderCount: reader.integer('MAX_HEADER_COUNT', 10, 2000),
-      maxHeaderBytes: reader.integer('MAX_HEADER_BYTES', 1024, 1024 * 1024),
+      bodyLimitBytes: read(() => reader.integer('BODY_LIMIT_BYTES', 1024, 100 * 1024 * 1024)),
+      requestTimeoutMs: read(() => reader.integer('REQUEST_TIMEOUT_MS', 100, 600_000)),
+      maxHeaderCount: read(() => reader.integer('MAX_HEADER_COUNT', 10, 2000)),
+      maxHeaderBytes: read(() => reader.integer('MAX_HEADER_BYTES', 1024, 1024 * 1024)),
     },
     outbox: {
-      dataDir: reader.string('DATA_DIR'),
-      worker: reader.boolean('OUTBOX_WORKER'),
-      sync: reader.oneOf('OUTBOX_SYNC', SYNC_LEVELS),
-      maxRecords: reader.integer('OUTBOX_MAX_RECORDS', 1),
-      maxAgeMs: reader.integer('OUTBOX_MAX_AGE_MS', 1000),
-      batchMaxRecords: reader.integer('OUTBOX_BATCH_MAX_RECORDS', 1, 100_000),
-      batchMaxBytes: reader.integer('OUTBOX_BATCH_MAX_BYTES', 64 * 1024, 64 * 1024 * 1024),
-      dedupeWindowMs: reader.integer('DEDUPE_WINDOW_MS', 0),
-      publishTimeoutMs: reader.integer('OUTBOX_PUBLISH_TIMEOUT_MS', 100),
+      dataDir: read(() => reader.string('DATA_DIR')),
+      worker: read(() => reader.boolean('OUTBOX_WORKER')),
+      sync: read(() => reader.oneOf('OUTBOX_SYNC', SYNC_LEVELS)),
+      maxRecords: read(() => reader.integer('OUTBOX_MAX_RECORDS', 1)),
+      maxAgeMs: read(() => reader.integer('OUTBOX_MAX_AGE_MS', 1000)),
+      batchMaxRecords: read(() => reader.integer('OUTBOX_BATCH_MAX_RECORDS', 1, 100_000)),
+      batchMaxBytes: read(() => reader.integer('OUTBOX_BATCH_MAX_BYTES', 64 * 1024, 64 * 1024 * 1024)),
+      dedupeWindowMs: read(() => reader.integer('DEDUPE_WINDOW_MS', 0)),
+      publishTimeoutMs: read(() => reader.integer('OUTBOX_PUBLISH_TIMEOUT_MS', 100)),
     },
-    admin: { token: readAdminToken(reader) },
-    shutdownTimeoutMs: reader.integer('SHUTDOWN_TIMEOUT_MS', 0),
-    logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS),
-    logFormat: reader.oneOf('LOG_FORMAT', ['json', 'text'] as const),
+    admin: { token: read(() => readAdminToken(reader)) },
+    shutdownTimeoutMs: read(() => reader.integer('SHUTDOWN_TIMEOUT_MS', 0)),
+    logLevel: read(() => reader.oneOf('LOG_LEVEL', LOG_LEVELS)),
+    logFormat: read(() => reader.oneOf('LOG_FORMAT', ['json', 'text'] as const)),
   };
+  const [first, ...others] = problems.all;
+  if (first !== undefined) throw new ConfigError(first.variable, first.problem, others);
+  return config;
 }
 
 /** The Live/Chat callback token of an app, if one is configured. */

@@ -10,6 +10,8 @@ export interface WorkerDeliveryData {
   dlqTopic: string;
   logLevel: LogLevel;
   logFormat: 'json' | 'text';
+  /** Colours of text logs, decided on the main thread (a worker's stdout is never a terminal). */
+  logColors: boolean;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface WorkerDeliveryData {
  * refuses for good.
  */
 export function createWorkerDelivery(data: WorkerDeliveryData): WorkerDelivery {
-  Logger.overrideLogger(createAppLogger({ level: data.logLevel, format: data.logFormat }));
+  Logger.overrideLogger(createAppLogger({ level: data.logLevel, format: data.logFormat, colors: data.logColors }));
   const publisher = new KafkajsPublisher(data.kafka);
   return {
     publisher,

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { RecordsRefusedError, WriterFencedError, type RecordPublisher } from '@app/kafka';
+import { OutageLog } from '@app/observability';
 import type { OutboxStore } from '../outbox-store';
 import { Backoff } from './backoff';
 import type { BatchSource } from './batch-source';
@@ -26,6 +27,8 @@ export interface LoopTiming {
  */
 export class DeliveryLoop {
   private readonly logger = new Logger('OutboxDrain');
+  /** A broker away is retried for as long as it lasts: logged as an outage, not once per attempt. */
+  private readonly outage = new OutageLog(this.logger, { stillFailing: 'delivery to Kafka still failing', recovered: 'delivery to Kafka recovered' });
 
   constructor(
     private readonly store: OutboxStore,
@@ -55,6 +58,7 @@ export class DeliveryLoop {
       }
       const batch = this.batches.next();
       if (batch.length === 0) {
+        this.outage.succeeded({ pending: 0 });
         await this.wake.idle(this.timing.idleMs);
         // Woken by the first new record: let the ones right behind it join its transaction.
         if (running()) await this.wake.idle(this.timing.lingerMs);
@@ -74,10 +78,10 @@ export class DeliveryLoop {
         continue;
       }
       if (!this.store.isOpen()) return; // shutdown gave up on this publish; the next start finds it committed
-      if (backoff.failing) this.logger.log({ message: 'publishing to Kafka recovered', pending: this.store.count() });
       backoff.reset();
       this.outbox.markDelivered(this.store.remove(position));
       this.stats.recordDelivered(batch, Date.now());
+      if (this.outage.failing) this.outage.succeeded({ pending: this.store.count() });
     }
   }
 
@@ -93,7 +97,7 @@ export class DeliveryLoop {
 
   private async failed(error: unknown, message: string, backoff: Backoff, context: Record<string, unknown> = {}): Promise<void> {
     const wait = backoff.next();
-    this.logger.error({ message, retryInMs: wait, ...context, error: this.stats.failed(error) });
+    this.outage.failed(message, this.stats.failed(error), context);
     await this.wake.backoff(wait);
   }
 }

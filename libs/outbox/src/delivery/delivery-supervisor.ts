@@ -91,6 +91,9 @@ export class DeliverySupervisor {
   /** Delivers until the outbox is empty or the deadline passes, then stops the loop and closes the publisher. */
   async shutdown(): Promise<void> {
     const deadline = Date.now() + this.settings.shutdownDrainMs;
+    // What this shutdown had to deliver, not what the whole run delivered.
+    const pending = this.store.count();
+    const deliveredBefore = this.stats.delivered;
     while (this.delivering && this.store.count() > 0 && Date.now() < deadline) {
       this.wake.interrupt();
       await sleep(20);
@@ -109,10 +112,11 @@ export class DeliverySupervisor {
       await this.supervision;
     }
     const left = this.store.count();
+    const delivered = this.stats.delivered - deliveredBefore;
     if (left > 0) {
-      this.logger.warn({ message: 'shutdown deadline reached; undelivered events stay in the outbox for the next start', left });
+      this.logger.warn({ message: 'shutdown deadline reached; undelivered events stay in the outbox for the next start', pending, delivered, left });
     } else {
-      this.logger.log({ message: 'outbox drained at shutdown', delivered: this.stats.delivered });
+      this.logger.log({ message: 'outbox drained at shutdown', pending, delivered });
     }
     await this.call.run(this.settings.publisher.close(), 'connect').catch((error: unknown) =>
       this.logger.warn({ message: 'closing the Kafka producer failed', error: errorText(error) }),

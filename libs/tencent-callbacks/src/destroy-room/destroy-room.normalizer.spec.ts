@@ -60,9 +60,11 @@ describe('normalizeDestroyRoom', () => {
     } catch (error) {
       caught = error;
     }
-    const problems = (caught as ValidationFailedError).problems.join('\n');
-    expect(problems).toContain('RoomId: must not be empty');
-    expect(problems).toContain('EventTime: must be an integer number of milliseconds');
-    expect(problems).toContain('RoomInfo: must be an object');
+    // One problem per field: a missing RoomId is "required", not also "not a string" and "empty".
+    expect((caught as ValidationFailedError).problems).toEqual([
+      'RoomId: is required',
+      'EventTime: must be an integer number of milliseconds since the epoch (a number or a numeric string)',
+      'RoomInfo: must be an object',
+    ]);
   });
 });

@@ -14,6 +14,25 @@ export const MAX_NESTING_DEPTH = 64;
 const MAX_PROBLEMS_SHOWN = 10;
 const MAX_PROBLEMS_KEPT = 100;
 
+/** class-validator's key for "a nested value is not an object or array", reported after a property's own checks. */
+const NESTED_VALIDATION = 'nestedValidation';
+
+/**
+ * The one problem of a property: `is required` when it is absent (every check of a required field
+ * fails then, and three messages would say one thing), else its first failing check in the order
+ * the DTO declares them. class-validator runs a property's checks from the decorator nearest the
+ * property up, so the topmost decorator's check is the last one recorded (before the nested
+ * validation, which runs after them all).
+ */
+function problemOf(error: ValidationError): string | undefined {
+  const constraints = error.constraints ?? {};
+  const keys = Object.keys(constraints);
+  if (keys.length === 0) return undefined;
+  if (error.value === undefined) return 'is required';
+  const own = keys.filter((key) => key !== NESTED_VALIDATION);
+  return constraints[own.length > 0 ? own[own.length - 1] : keys[0]];
+}
+
 function describe(errors: readonly ValidationError[], parent: string, out: string[]): void {
   for (const error of errors) {
     const path = /^\d+$/.test(error.property)
@@ -21,10 +40,10 @@ function describe(errors: readonly ValidationError[], parent: string, out: strin
       : parent
         ? `${parent}.${error.property}`
         : error.property;
-    for (const message of Object.values(error.constraints ?? {})) {
-      out.push(`${path}: ${message}`);
-    }
-    describe(error.children ?? [], path, out);
+    const problem = problemOf(error);
+    // A field wrong as a whole (not a list of objects, say) is one problem, not one per element too.
+    if (problem !== undefined) out.push(`${path}: ${problem}`);
+    else describe(error.children ?? [], path, out);
   }
 }
 
@@ -47,7 +66,7 @@ function nestsDeeperThan(value: unknown, max: number): boolean {
 
 /**
  * Transforms a parsed body into `type` and validates it; throws {@link ValidationFailedError}
- * naming every failing field, or {@link InvalidJsonError} for a body nested deeper than
+ * naming every failing field with one problem each ({@link problemOf}), or {@link InvalidJsonError} for a body nested deeper than
  * {@link MAX_NESTING_DEPTH}.
  */
 export function validateBody<T extends object>(type: ClassConstructor<T>, body: Record<string, unknown>): T {
@@ -55,7 +74,8 @@ export function validateBody<T extends object>(type: ClassConstructor<T>, body: 
     throw new InvalidJsonError(`request body nests deeper than ${MAX_NESTING_DEPTH} levels`);
   }
   const instance = plainToInstance(type, body);
-  const errors = validateSync(instance, { forbidUnknownValues: true, validationError: { target: false, value: false } });
+  // `value` tells an absent field from a wrong one; the errors are read here only, never kept.
+  const errors = validateSync(instance, { forbidUnknownValues: true, validationError: { target: false, value: true } });
   if (errors.length > 0) {
     const problems: string[] = [];
     describe(errors, '', problems);

@@ -92,19 +92,25 @@ describe('MemberStateChangedDto validation', () => {
   });
 
   it.each([
-    ['RoomId missing', { RoomId: undefined }, 'RoomId: must be a string'],
+    ['RoomId missing', { RoomId: undefined }, 'RoomId: is required'],
     ['RoomId empty', { RoomId: '' }, 'RoomId: must not be empty'],
+    ['RoomId blank', { RoomId: ' ' }, 'RoomId: must be a non-blank string of well-formed Unicode'],
     ['RoomId a number', { RoomId: 5 }, 'RoomId: must be a string'],
+    ['RoomId null', { RoomId: null }, 'RoomId: must be a string'],
+    ['EventType missing', { EventType: undefined }, 'EventType: is required'],
     ['EventType unknown', { EventType: 'online' }, 'EventType: must be Online or Offline'],
     ['EventCause empty', { EventCause: '' }, 'EventCause: must not be empty'],
+    ['MemberList missing', { MemberList: undefined }, 'MemberList: is required'],
     ['MemberList empty', { MemberList: [] }, 'MemberList: must list at least one member'],
-    ['MemberList not an array', { MemberList: 'a' }, 'MemberList: must be an array'],
-    ['a member without account', { MemberList: [{}] }, 'MemberList[0].Member_Account: must be a string'],
+    ['MemberList not an array', { MemberList: 'a' }, 'MemberList: must be an array of {"Member_Account": ...}'],
+    ['MemberList of strings', { MemberList: ['a'] }, 'MemberList: must list objects {"Member_Account": ...}'],
+    ['a member without account', { MemberList: [{}] }, 'MemberList[0].Member_Account: is required'],
     ['a member account empty', { MemberList: [{ Member_Account: 'a' }, { Member_Account: '' }] }, 'MemberList[1].Member_Account: must not be empty'],
-    ['EventTime negative', { EventTime: -1 }, 'EventTime: must be an integer number of milliseconds'],
-    ['EventTime fractional', { EventTime: 1.5 }, 'EventTime: must be an integer number of milliseconds'],
-    ['EventTime beyond 2^53', { EventTime: '9007199254740993' }, 'EventTime: must be an integer number of milliseconds'],
-    ['EventTime text', { EventTime: 'soon' }, 'EventTime: must be an integer number of milliseconds'],
+    ['EventTime missing', { EventTime: undefined }, 'EventTime: is required'],
+    ['EventTime negative', { EventTime: -1 }, 'EventTime: must be an integer number of milliseconds since the epoch (a number or a numeric string)'],
+    ['EventTime fractional', { EventTime: 1.5 }, 'EventTime: must be an integer number of milliseconds since the epoch (a number or a numeric string)'],
+    ['EventTime beyond 2^53', { EventTime: '9007199254740993' }, 'EventTime: must be an integer number of milliseconds since the epoch (a number or a numeric string)'],
+    ['EventTime text', { EventTime: 'soon' }, 'EventTime: must be an integer number of milliseconds since the epoch (a number or a numeric string)'],
   ])('rejects %s', (_name, overrides, message) => {
     let error: unknown;
     try {
@@ -113,6 +119,18 @@ describe('MemberStateChangedDto validation', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(ValidationFailedError);
-    expect((error as ValidationFailedError).problems.join('\n')).toContain(message);
+    // One message per failing field, not one per failing check.
+    expect((error as ValidationFailedError).problems).toEqual([message]);
+    expect((error as ValidationFailedError).message).toBe(`invalid callback body: ${message}`);
+  });
+
+  it('names each failing field once, in the order of the body\'s fields', () => {
+    let error: unknown;
+    try {
+      validateBody(MemberStateChangedDto, { ...valid, RoomId: undefined, EventType: 'Maybe', MemberList: undefined });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as ValidationFailedError).problems).toEqual(['RoomId: is required', 'EventType: must be Online or Offline', 'MemberList: is required']);
   });
 });
