@@ -1,9 +1,7 @@
-// Metrics, logs and request ids for the project's Nest apps, by name.
+// Metrics, logs and request ids for the project's Nest apps: what the apps import.
 export { ObservabilityModule } from './observability.module';
-export type { ObservabilityModuleOptions } from './observability-options.interface';
-export { HTTP_LATENCY_BUCKETS, METRICS_REGISTRY } from './observability.constants';
-export { HttpMetrics } from './http-metrics';
-export { registerConsumerLag, type ConsumerLagOptions } from './consumer-lag.metric';
-export { BoundedConsoleLogger, JsonLogger, LOG_LEVELS, REDACTED_KEYS, createAppLogger, levelsFrom, type AppLoggerOptions } from './json-logger';
-export { MAX_LOGGED_CHARS, MAX_LOGGED_STACK_CHARS, boundForLog, quoteForLog } from './log-bounds';
+export { METRICS_REGISTRY } from './observability.constants';
+export { registerConsumerLag } from './consumer-lag.metric';
+export { LOG_LEVELS, createAppLogger } from './json-logger';
+export { quoteForLog } from './log-bounds';
 export { REQUEST_ID_HEADER, genRequestId } from './request-id';
