@@ -3,7 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { KafkaModule, RECORD_PUBLISHER, type KafkaModuleOptions, type RecordPublisher } from '@app/kafka';
 import { ObservabilityModule, logColors } from '@app/observability';
 import { OutboxDrain, OutboxModule } from '@app/outbox';
-import { DestroyRoomModule, MemberStateModule, TrtcRoomEventModule } from '@app/tencent-callbacks';
+import { TencentCallbacksModule } from '@app/tencent-callbacks';
 import { AdminModule } from './admin/admin.module';
 import type { RelayConfig } from './config/relay-config';
 import { RelayConfigModule } from './config/relay-config.module';
@@ -22,7 +22,7 @@ export type RelayExtensions = NonNullable<ModuleMetadata['imports']>;
 
 /**
  * The relay: config, Kafka publisher, durable outbox, webhook edge, health and metrics, and
- * the built-in handler modules. `extensions` are imported too, so their `@TencentCallbackHandler` providers are found.
+ * the built-in handlers. `extensions` are imported too, so their `@TencentCallbackHandler` providers are found.
  */
 @Module({})
 export class AppModule {
@@ -75,9 +75,7 @@ export class AppModule {
         webhook,
         HealthModule,
         RelayMetricsModule,
-        MemberStateModule.register({ topic: config.topics.memberState }),
-        DestroyRoomModule.register({ topic: config.topics.memberState }),
-        TrtcRoomEventModule.register({ topic: config.topics.memberState }),
+        TencentCallbacksModule.forRoot({ memberStateTopic: config.topics.memberState }),
         ...(config.admin.token === undefined ? [] : [AdminModule.register(webhook)]),
         ...extensions,
       ],

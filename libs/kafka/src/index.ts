@@ -1,10 +1,8 @@
 export { RECORD_PUBLISHER, type DeliveryGuarantee, type PublishRecord, type RecordPublisher } from './record-publisher.interface';
-export { KAFKA_DEFAULTS, type KafkaModuleOptions, type TopicSpec } from './kafka-options.interface';
+export type { KafkaModuleOptions } from './kafka-options.interface';
 export { DEFAULT_MAX_MESSAGE_BYTES, recordFramingBytes, recordSizeBytes } from './record-size';
 export { RecordsRefusedError } from './errors/records-refused.error';
 export { WriterFencedError } from './errors/writer-fenced.error';
-export { KafkaConnectError } from './kafka-connect.error';
 export { nestKafkaLogCreator } from './kafka-logger';
 export { KafkajsPublisher } from './kafkajs-publisher';
-export { KAFKA_MODULE_OPTIONS } from './kafka.module-definition';
 export { KafkaModule } from './kafka.module';

@@ -1,4 +1,4 @@
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { MemberEvent } from './member-event';
 import memberEventSchemaJson from './member-event.schema.json';
@@ -6,9 +6,17 @@ import memberEventSchemaJson from './member-event.schema.json';
 /** JSON Schema (draft-07) of the value of a member-state record; the AsyncAPI document embeds the same schema. */
 export const MEMBER_EVENT_SCHEMA: Readonly<Record<string, unknown>> = memberEventSchemaJson;
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-addFormats(ajv, ['date-time']);
-const validate = ajv.compile<MemberEvent>(MEMBER_EVENT_SCHEMA);
+let compiled: ValidateFunction<MemberEvent> | undefined;
+
+/** The schema's validator, compiled on first use: the relay imports this lib and never decodes. */
+function validate(value: unknown): value is MemberEvent {
+  if (compiled === undefined) {
+    const ajv = new Ajv({ allErrors: true, strict: true });
+    addFormats(ajv, ['date-time']);
+    compiled = ajv.compile<MemberEvent>(MEMBER_EVENT_SCHEMA);
+  }
+  return compiled(value);
+}
 
 function describe(error: ErrorObject): string {
   const path = error.instancePath === '' ? '(value)' : error.instancePath;
@@ -20,7 +28,7 @@ export function memberEventSchemaProblems(value: unknown): string[] {
   if (validate(value)) {
     return [];
   }
-  return (validate.errors ?? []).map(describe);
+  return (compiled?.errors ?? []).map(describe);
 }
 
 /** Whether a parsed value is a valid {@link MemberEvent}. */

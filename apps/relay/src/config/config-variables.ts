@@ -15,7 +15,6 @@ export const CONFIG_VARIABLES = [
   { name: 'KAFKA_SSL_CA_FILE', description: 'PEM file of the CA(s) that signed the brokers\' certificates (default: the system CAs).' },
   { name: 'KAFKA_SSL_CERT_FILE', description: 'PEM client certificate for mutual TLS (with `KAFKA_SSL_KEY_FILE`).' },
   { name: 'KAFKA_SSL_KEY_FILE', description: 'PEM private key of the client certificate.' },
-  { name: 'KAFKA_SSL_REJECT_UNAUTHORIZED', default: 'true', description: '`false` to accept a broker certificate that does not verify (testing only).' },
   { name: 'KAFKA_TOPIC_PARTITIONS', default: '6', description: 'Partitions of topics the relay creates at start.' },
   { name: 'KAFKA_TOPIC_REPLICATION_FACTOR', default: '1', description: 'Replication factor of topics the relay creates at start.' },
   { name: 'KAFKA_DELIVERY', default: 'exactly-once', description: '`exactly-once` (Kafka transactions: each event reaches `read_committed` consumers once) or `at-least-once` (idempotent producer, for Kafka-compatible brokers without transactions; a failure may repeat events).' },

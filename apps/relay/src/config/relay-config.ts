@@ -139,7 +139,6 @@ function readSsl(reader: RelayEnvReader): boolean | ConnectionOptions {
   const ca = readFile(reader, 'KAFKA_SSL_CA_FILE');
   const cert = readFile(reader, 'KAFKA_SSL_CERT_FILE');
   const key = readFile(reader, 'KAFKA_SSL_KEY_FILE');
-  const rejectUnauthorized = reader.boolean('KAFKA_SSL_REJECT_UNAUTHORIZED');
   if (!enabled) {
     if (ca !== undefined || cert !== undefined || key !== undefined) {
       throw new ConfigError('KAFKA_SSL', 'must be true when a KAFKA_SSL_*_FILE is set');
@@ -149,10 +148,10 @@ function readSsl(reader: RelayEnvReader): boolean | ConnectionOptions {
   if ((cert === undefined) !== (key === undefined)) {
     throw new ConfigError(cert === undefined ? 'KAFKA_SSL_CERT_FILE' : 'KAFKA_SSL_KEY_FILE', 'must be set together with the other of KAFKA_SSL_CERT_FILE / KAFKA_SSL_KEY_FILE');
   }
-  if (ca === undefined && cert === undefined && rejectUnauthorized) {
+  if (ca === undefined && cert === undefined) {
     return true;
   }
-  return { rejectUnauthorized, ...(ca !== undefined && { ca }), ...(cert !== undefined && { cert, key }) };
+  return { rejectUnauthorized: true, ...(ca !== undefined && { ca }), ...(cert !== undefined && { cert, key }) };
 }
 
 function readTopics(reader: RelayEnvReader, problems: ConfigProblems<ConfigError>): RelayConfig['topics'] {

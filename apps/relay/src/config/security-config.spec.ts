@@ -61,7 +61,6 @@ describe('security configuration', () => {
     const config = loadRelayConfig({ ...minimal, KAFKA_SSL: 'true', ...files });
     expect(config.kafka.ssl).toEqual({ rejectUnauthorized: true, ca: Buffer.from('ca pem'), cert: Buffer.from('cert pem'), key: Buffer.from('key pem') });
     expect(loadRelayConfig({ ...minimal, KAFKA_SSL: 'true' }).kafka.ssl).toBe(true);
-    expect(loadRelayConfig({ ...minimal, KAFKA_SSL: 'true', KAFKA_SSL_REJECT_UNAUTHORIZED: 'false' }).kafka.ssl).toEqual({ rejectUnauthorized: false });
     expect(configError(files).message).toContain('KAFKA_SSL must be true when a KAFKA_SSL_*_FILE is set');
     expect(configError({ KAFKA_SSL: 'true', KAFKA_SSL_CERT_FILE: files.KAFKA_SSL_CERT_FILE }).message).toContain('KAFKA_SSL_KEY_FILE must be set together');
   });

@@ -1,6 +1,6 @@
 import { deterministicEventId } from '@app/member-events';
 import type { DeadLetterOf } from '@app/outbox';
-import { DLQ_MAX_REASON_CHARS, fittedDeadLetter } from '../webhook/dead-letter';
+import { deadLetterReason, fittedDeadLetter } from '../webhook/dead-letter';
 
 /** `dlq_error_code` of a record Kafka refused for good (not an HTTP answer: the callback was accepted). */
 export const REFUSED_BY_KAFKA_ERROR_CODE = 50201;
@@ -23,7 +23,7 @@ export function refusedRecordDeadLetter(dlqTopic: string, maxRecordBytes: (topic
       key,
       value: typeof entry.value === 'string' ? Buffer.from(entry.value) : entry.value,
       headers: {
-        dlq_reason: reason.length > DLQ_MAX_REASON_CHARS ? `${reason.slice(0, DLQ_MAX_REASON_CHARS)}...` : reason,
+        dlq_reason: deadLetterReason(reason),
         dlq_error_code: String(REFUSED_BY_KAFKA_ERROR_CODE),
         dlq_received_at: new Date(entry.acceptedAt).toISOString(),
         dlq_original_topic: entry.topic,

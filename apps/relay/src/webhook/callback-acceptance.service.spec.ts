@@ -3,13 +3,7 @@ import { Test } from '@nestjs/testing';
 import { Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@app/observability';
 import { Outbox, OutboxClosedError, type OutboxEntry } from '@app/outbox';
-import {
-  MemberStateModule,
-  RecordTooLargeError,
-  TencentCallbacksModule,
-  TrtcRoomEventModule,
-  ValidationFailedError,
-} from '@app/tencent-callbacks';
+import { RecordTooLargeError, TencentCallbacksModule, ValidationFailedError } from '@app/tencent-callbacks';
 import { RELAY_CONFIG, loadRelayConfig } from '../config/relay-config';
 import { CallbackMetrics } from '../metrics/callback-metrics';
 import { CallbackAcceptance } from './callback-acceptance.service';
@@ -56,7 +50,7 @@ async function setup() {
   const outbox = new ClosingForDeadLetters();
   const config = loadRelayConfig({ KAFKA_BROKERS: '127.0.0.1:9', TENCENT_SDK_APP_IDS: APP_ID, MEMBER_STATE_TOPIC: 'members', DLQ_TOPIC: 'dlq' });
   const module = await Test.createTestingModule({
-    imports: [TencentCallbacksModule, MemberStateModule.register({ topic: 'members' }), TrtcRoomEventModule.register({ topic: 'members' })],
+    imports: [TencentCallbacksModule.forRoot({ memberStateTopic: 'members' })],
     providers: [
       CallbackAcceptance,
       LiveWebhookRoute,

@@ -10,12 +10,20 @@ import { RejectionRecorder, type DeadLetterOutcome } from './rejection-recorder'
 import type { Caller, WebhookRoute } from './webhook-route.interface';
 import { WEBHOOK_MODULE_OPTIONS, type WebhookModuleOptions } from './webhook.module-definition';
 
-/** What is known of a call when it is refused. */
-interface Refused {
+/** What is known of a call so far: its refusal is counted and logged with it, its dead letter keyed by it. */
+interface KnownCall {
   caller?: Caller;
   command?: string;
   route?: CallbackRoute;
   roomId?: string;
+}
+
+/** A call whose command has a handler: the caller, the route, and the body it was read from. */
+interface ResolvedCall {
+  caller: Caller;
+  route: CallbackRoute;
+  command: string;
+  body: Record<string, unknown>;
 }
 
 /**
@@ -38,58 +46,68 @@ export class CallbackAcceptance {
   ) {}
 
   async accept(webhook: WebhookRoute, call: IncomingCall): Promise<void> {
-    let caller: Caller | undefined;
+    const known: KnownCall = {};
     try {
-      caller = webhook.identify(call);
-      webhook.verify(call, caller);
-    } catch (error) {
-      // Counted under the command the query names (when it could be read), so an unsigned call shows where it aimed.
-      const route = caller?.command === undefined ? undefined : this.dispatcher.route(webhook.source, caller.command);
-      this.reject(webhook, call, error, { caller, command: caller?.command, route });
-      throw error;
-    }
-    let command = caller.command;
-    let route = command === undefined ? undefined : this.dispatcher.route(webhook.source, command);
-    if (command !== undefined && route === undefined) {
-      // Tencent sends every enabled command to one URL: acknowledge the others unread.
-      this.metrics.count({ command: OTHER_COMMAND, result: 'unhandled' });
-      return;
-    }
-    let roomId: string | undefined;
-    try {
-      const body = parseCallbackJson(call.rawBody);
-      roomId = webhook.roomIdOf(body);
-      command = webhook.commandOf(body, caller);
-      route ??= this.dispatcher.route(webhook.source, command);
-      if (route === undefined) {
+      const resolved = this.resolveCommand(webhook, call, known);
+      if (resolved === undefined) {
+        // Tencent sends every enabled command to one URL: acknowledge the others unread.
         this.metrics.count({ command: OTHER_COMMAND, result: 'unhandled' });
         return;
       }
-      const records = this.dispatcher.dispatch(route, body, {
-        source: webhook.source,
-        command,
-        sdkAppId: caller.sdkAppId,
-        query: caller.query,
-        receivedAt: call.receivedAt,
-      });
+      const { caller, route, command, body } = resolved;
+      const context = { source: webhook.source, command, sdkAppId: caller.sdkAppId, query: caller.query, receivedAt: call.receivedAt };
+      const records = this.dispatcher.dispatch(route, body, context);
       assertRecordsFit(records, body, (topic) => this.options.recordLimits.maxRecordBytes(topic));
       const { duplicates } = await this.outbox.append(records);
       this.metrics.count({ command: route.command, result: duplicates === records.length ? 'duplicate' : 'accepted' });
       if (Logger.isLevelEnabled('verbose')) {
-        this.logger.verbose({
-          message: 'callback accepted',
-          callbackCommand: route.command,
-          requestId: call.requestId,
-          events: records.map((record) => ({ eventId: record.eventId, roomId: record.key })),
-          duplicates,
-        });
+        const events = records.map((record) => ({ eventId: record.eventId, roomId: record.key }));
+        this.logger.verbose({ message: 'callback accepted', callbackCommand: route.command, requestId: call.requestId, events, duplicates });
       }
     } catch (error) {
-      const deadLetter =
-        error instanceof CallbackRejectedError && error.deadLetter && call.replay !== true ? await this.deadLetter(call, caller, command, error) : undefined;
-      this.reject(webhook, call, error, { caller, command, route, roomId }, deadLetter);
+      await this.refuse(webhook, call, error, known);
       throw error;
     }
+  }
+
+  /**
+   * Who calls and with which command, found once: the route is looked up from the query when it
+   * names the command (so an unhandled command is acknowledged unread, and a refused call is counted
+   * under the command it aimed at), else from the parsed body. Undefined for a command nobody
+   * handles. What it learns goes into `known` as it goes, for the refusal of a call that fails.
+   */
+  private resolveCommand(webhook: WebhookRoute, call: IncomingCall, known: KnownCall): ResolvedCall | undefined {
+    const caller = (known.caller = webhook.identify(call));
+    known.command = caller.command;
+    known.route = caller.command === undefined ? undefined : this.dispatcher.route(webhook.source, caller.command);
+    webhook.verify(call, caller);
+    if (caller.command !== undefined && known.route === undefined) {
+      return undefined;
+    }
+    const body = parseCallbackJson(call.rawBody);
+    known.roomId = webhook.roomIdOf(body);
+    const command = (known.command = webhook.commandOf(body, caller));
+    known.route ??= this.dispatcher.route(webhook.source, command);
+    return known.route === undefined ? undefined : { caller, route: known.route, command, body };
+  }
+
+  /** Records the refusal, after keeping rejected content from a verified caller as a dead letter (not for a replayed one). */
+  private async refuse(webhook: WebhookRoute, call: IncomingCall, error: unknown, known: KnownCall): Promise<void> {
+    const { caller } = known;
+    const deadLetter =
+      caller !== undefined && error instanceof CallbackRejectedError && error.deadLetter && call.replay !== true
+        ? await this.deadLetter(call, caller, known.command, error)
+        : undefined;
+    this.rejections.record(error, {
+      source: webhook.source,
+      requestId: call.requestId,
+      path: call.path,
+      command: known.command,
+      label: known.route?.command ?? OTHER_COMMAND,
+      sdkAppId: caller?.sdkAppId,
+      roomId: known.roomId,
+      deadLetter,
+    });
   }
 
   /**
@@ -119,18 +137,5 @@ export class CallbackAcceptance {
     } catch (failure) {
       return { stored: false, error: failure };
     }
-  }
-
-  private reject(webhook: WebhookRoute, call: IncomingCall, error: unknown, refused: Refused, deadLetter?: DeadLetterOutcome): void {
-    this.rejections.record(error, {
-      source: webhook.source,
-      requestId: call.requestId,
-      path: call.path,
-      command: refused.command,
-      label: refused.route?.command ?? OTHER_COMMAND,
-      sdkAppId: refused.caller?.sdkAppId,
-      roomId: refused.roomId,
-      deadLetter,
-    });
   }
 }

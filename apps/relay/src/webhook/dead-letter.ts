@@ -17,7 +17,12 @@ export interface RejectedCall {
 }
 
 /** Longest `dlq_reason`: a hostile body can fail validation in 100,000 places. */
-export const DLQ_MAX_REASON_CHARS = 2000;
+const DLQ_MAX_REASON_CHARS = 2000;
+
+/** The `dlq_reason` header of a dead letter: the reason, cut at {@link DLQ_MAX_REASON_CHARS}. */
+export function deadLetterReason(reason: string): string {
+  return reason.length > DLQ_MAX_REASON_CHARS ? `${reason.slice(0, DLQ_MAX_REASON_CHARS)}...` : reason;
+}
 
 /**
  * A dead-letter record: the value is the request body byte for byte, cut when the whole record
@@ -29,7 +34,7 @@ export const DLQ_MAX_REASON_CHARS = 2000;
 export function deadLetterEntry(topic: string, call: RejectedCall, maxRecordBytes: number): OutboxEntry {
   const key = call.sdkAppId;
   const headers: Record<string, string> = {
-    dlq_reason: call.reason.length > DLQ_MAX_REASON_CHARS ? `${call.reason.slice(0, DLQ_MAX_REASON_CHARS)}...` : call.reason,
+    dlq_reason: deadLetterReason(call.reason),
     dlq_error_code: String(call.errorCode),
     dlq_received_at: call.receivedAt.toISOString(),
     dlq_path: call.path,

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { TencentCallbacksModule } from '@app/tencent-callbacks';
 import { RelayMetricsModule } from '../metrics/relay-metrics.module';
 import { CallbackAcceptance } from './callback-acceptance.service';
 import { LiveWebhookRoute } from './live-webhook.route';
@@ -10,10 +9,11 @@ import { WebhookConfigurableModule } from './webhook.module-definition';
 
 /**
  * The HTTP edge: knows Tencent, the outbox and the topics' record limits, nothing of Kafka.
- * `WebhookModule.registerAsync({ inject: [RECORD_PUBLISHER], useFactory: (publisher) => ({ recordLimits: publisher }) })`.
+ * `WebhookModule.registerAsync({ inject: [OutboxDrain], useFactory: (drain) => ({ recordLimits: drain }) })`: the drain
+ * answers with the limits its Kafka publisher read when it connected.
  */
 @Module({
-  imports: [TencentCallbacksModule, RelayMetricsModule],
+  imports: [RelayMetricsModule],
   controllers: [WebhookController],
   providers: [CallbackAcceptance, LiveWebhookRoute, TrtcWebhookRoute, RejectionRecorder],
   // The admin replay endpoint runs dead letters through the same acceptance path.

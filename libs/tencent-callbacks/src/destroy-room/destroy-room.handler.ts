@@ -3,11 +3,7 @@ import type { CallbackContext, CallbackHandler, OutgoingRecord } from '../handle
 import { memberEventRecord } from '../handlers/member-event-record';
 import { TencentCallbackHandler } from '../handlers/tencent-callback-handler.decorator';
 import { DESTROY_ROOM_COMMANDS, DestroyRoomDto } from './destroy-room.dto';
-import {
-  DEFAULT_DESTROY_ROOM_OPTIONS,
-  DESTROY_ROOM_MODULE_OPTIONS,
-  type DestroyRoomModuleOptions,
-} from './destroy-room.module-definition';
+import { TENCENT_CALLBACKS_OPTIONS, memberStateTopicOf, type TencentCallbacksModuleOptions } from '../handlers/tencent-callbacks.module-definition';
 import { normalizeDestroyRoom } from './destroy-room.normalizer';
 
 /** `Live.CallbackAfterDestroyRoom` → one `room_closed` event, keyed by the room like its member events. */
@@ -17,8 +13,8 @@ export class DestroyRoomHandler implements CallbackHandler<DestroyRoomDto> {
   readonly body = DestroyRoomDto;
   private readonly topic: string;
 
-  constructor(@Inject(DESTROY_ROOM_MODULE_OPTIONS) options: DestroyRoomModuleOptions) {
-    this.topic = options.topic ?? DEFAULT_DESTROY_ROOM_OPTIONS.topic;
+  constructor(@Inject(TENCENT_CALLBACKS_OPTIONS) options: TencentCallbacksModuleOptions) {
+    this.topic = memberStateTopicOf(options);
   }
 
   handle(body: DestroyRoomDto, context: CallbackContext): OutgoingRecord[] {

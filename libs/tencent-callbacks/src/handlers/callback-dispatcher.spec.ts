@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { IsString } from 'class-validator';
 import { ValidationFailedError } from '../errors/validation-failed.error';
 import { CallbackDispatcher } from './callback-dispatcher';
 import type { CallbackContext, CallbackHandler, OutgoingRecord } from './callback-handler.interface';
 import { HandlerRegistrationError } from './handler-registration.error';
-import { TencentCallbacksModule } from './tencent-callbacks.module';
 import { TencentCallbackHandler, type CallbackSource } from './tencent-callback-handler.decorator';
 
 class PingDto {
@@ -48,8 +48,8 @@ const context = (command: string, source: CallbackSource = 'live'): CallbackCont
 
 async function dispatcherWith(...providers: unknown[]): Promise<CallbackDispatcher> {
   const module = await Test.createTestingModule({
-    imports: [TencentCallbacksModule],
-    providers: providers as never[],
+    imports: [DiscoveryModule],
+    providers: [CallbackDispatcher, ...(providers as never[])],
   }).compile();
   await module.init();
   return module.get(CallbackDispatcher);

@@ -30,13 +30,10 @@ function routeKey(source: CallbackSource, command: string): string {
 export class CallbackDispatcher implements OnModuleInit {
   private readonly logger = new Logger(CallbackDispatcher.name);
   private readonly routes = new Map<string, CallbackRoute>();
-  /** The same routes under the exact spellings handlers registered (what Tencent sends), found without lower-casing. */
-  private readonly registered: Record<CallbackSource, Map<string, CallbackRoute>> = { live: new Map(), trtc: new Map() };
 
   constructor(private readonly discovery: DiscoveryService) {}
 
   onModuleInit(): void {
-    const spellings: [CallbackSource, string][] = [];
     for (const wrapper of this.discovery.getProviders({ metadataKey: HandlerRegistrationMetadata.KEY })) {
       const registration = this.discovery.getMetadataByDecorator(HandlerRegistrationMetadata, wrapper);
       const instance: unknown = wrapper.instance;
@@ -53,14 +50,8 @@ export class CallbackDispatcher implements OnModuleInit {
           throw new HandlerRegistrationError(`two handlers are registered for callback command ${command}`);
         }
         this.routes.set(key, { command, handler: instance });
-        spellings.push([registration.source, command]);
       }
       this.logger.log({ message: 'callback handler registered', handler: String(wrapper.name), source: registration.source, commands: registration.commands });
-    }
-    // After every registration: a spelling finds the route its lower-cased command ended up with.
-    for (const [source, command] of spellings) {
-      const route = this.routes.get(routeKey(source, command));
-      if (route !== undefined) this.registered[source].set(command, route);
     }
   }
 
@@ -71,7 +62,7 @@ export class CallbackDispatcher implements OnModuleInit {
 
   /** The handler registered for the command on its route, or undefined: Tencent sends commands nobody handles. */
   route(source: CallbackSource, command: string): CallbackRoute | undefined {
-    return this.registered[source].get(command) ?? this.routes.get(routeKey(source, command));
+    return this.routes.get(routeKey(source, command));
   }
 
   /** Validates the body against the route's DTO (the handler's fast path first) and returns the records to publish. */

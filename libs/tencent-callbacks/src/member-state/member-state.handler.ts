@@ -4,11 +4,7 @@ import { memberEventRecord } from '../handlers/member-event-record';
 import { TencentCallbackHandler } from '../handlers/tencent-callback-handler.decorator';
 import { MEMBER_STATE_CHANGED_COMMANDS, MemberStateChangedDto } from './member-state-changed.dto';
 import { readMemberStateChanged } from './member-state-changed.reader';
-import {
-  DEFAULT_MEMBER_STATE_OPTIONS,
-  MEMBER_STATE_MODULE_OPTIONS,
-  type MemberStateModuleOptions,
-} from './member-state.module-definition';
+import { TENCENT_CALLBACKS_OPTIONS, memberStateTopicOf, type TencentCallbacksModuleOptions } from '../handlers/tencent-callbacks.module-definition';
 import { normalizeMemberStateChanged } from './member-state.normalizer';
 
 /** `Live.CallbackAfterMemberStateChanged` → one `member_state` event on the member-state topic. */
@@ -18,8 +14,8 @@ export class MemberStateHandler implements CallbackHandler<MemberStateChangedDto
   readonly body = MemberStateChangedDto;
   private readonly topic: string;
 
-  constructor(@Inject(MEMBER_STATE_MODULE_OPTIONS) options: MemberStateModuleOptions) {
-    this.topic = options.topic ?? DEFAULT_MEMBER_STATE_OPTIONS.topic;
+  constructor(@Inject(TENCENT_CALLBACKS_OPTIONS) options: TencentCallbacksModuleOptions) {
+    this.topic = memberStateTopicOf(options);
   }
 
   readValidBody(body: Record<string, unknown>): MemberStateChangedDto | undefined {

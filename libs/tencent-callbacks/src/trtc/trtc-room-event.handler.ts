@@ -3,11 +3,7 @@ import type { CallbackContext, CallbackHandler, OutgoingRecord } from '../handle
 import { memberEventRecord } from '../handlers/member-event-record';
 import { TencentCallbackHandler } from '../handlers/tencent-callback-handler.decorator';
 import { TRTC_ROOM_EVENT_COMMANDS, TrtcRoomEventDto } from './trtc-room-event.dto';
-import {
-  DEFAULT_TRTC_ROOM_EVENT_OPTIONS,
-  TRTC_ROOM_EVENT_MODULE_OPTIONS,
-  type TrtcRoomEventModuleOptions,
-} from './trtc-room-event.module-definition';
+import { TENCENT_CALLBACKS_OPTIONS, memberStateTopicOf, type TencentCallbacksModuleOptions } from '../handlers/tencent-callbacks.module-definition';
 import { normalizeTrtcRoomEvent } from './trtc-room-event.normalizer';
 
 /** TRTC room events 102, 103 and 104 (`TRTC.<EventType>` on the TRTC route) → one member event each. */
@@ -17,8 +13,8 @@ export class TrtcRoomEventHandler implements CallbackHandler<TrtcRoomEventDto> {
   readonly body = TrtcRoomEventDto;
   private readonly topic: string;
 
-  constructor(@Inject(TRTC_ROOM_EVENT_MODULE_OPTIONS) options: TrtcRoomEventModuleOptions) {
-    this.topic = options.topic ?? DEFAULT_TRTC_ROOM_EVENT_OPTIONS.topic;
+  constructor(@Inject(TENCENT_CALLBACKS_OPTIONS) options: TencentCallbacksModuleOptions) {
+    this.topic = memberStateTopicOf(options);
   }
 
   handle(body: TrtcRoomEventDto, context: CallbackContext): OutgoingRecord[] {
