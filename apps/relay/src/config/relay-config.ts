@@ -6,12 +6,15 @@ import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { EnvReader, readKafkaBrokers, readKafkaSasl, readTopicName, type Env } from '@app/config';
 import { LOG_LEVELS } from '@app/observability';
+import { TlsCredentialsError, readTlsCredentialsSync, type TlsCredentials, type TlsFiles } from '../tls/tls-credentials';
 import { CONFIG_VARIABLES, type ConfigVariableName } from './config-variables';
 
 /** The relay's whole configuration, read and validated once at start. */
 export interface RelayConfig {
   port: number;
   host: string;
+  /** HTTPS when set (certificate and key read and checked at start); plain HTTP when undefined. */
+  tls?: TlsFiles & { credentials: TlsCredentials; reloadIntervalMs: number };
   kafka: {
     brokers: string[];
     clientId: string;
@@ -150,6 +153,27 @@ function readSsl(reader: RelayEnvReader): boolean | ConnectionOptions {
   return { rejectUnauthorized, ...(ca !== undefined && { ca }), ...(cert !== undefined && { cert, key }) };
 }
 
+/** `TLS_CERT_FILE` and `TLS_KEY_FILE`: both or neither, readable, PEM, and belonging together. */
+function readTls(reader: RelayEnvReader): RelayConfig['tls'] {
+  const certFile = reader.raw('TLS_CERT_FILE');
+  const keyFile = reader.raw('TLS_KEY_FILE');
+  const reloadIntervalMs = reader.integer('TLS_RELOAD_INTERVAL_MS', 100, 86_400_000);
+  if (certFile === undefined && keyFile === undefined) {
+    return undefined;
+  }
+  if (certFile === undefined || keyFile === undefined) {
+    throw new ConfigError(certFile === undefined ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE', 'must be set together with the other of TLS_CERT_FILE / TLS_KEY_FILE (neither: plain HTTP)');
+  }
+  try {
+    return { certFile, keyFile, reloadIntervalMs, credentials: readTlsCredentialsSync({ certFile, keyFile }) };
+  } catch (error) {
+    if (error instanceof TlsCredentialsError) {
+      throw new ConfigError(error.file === 'cert' ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE', error.message);
+    }
+    throw error;
+  }
+}
+
 function readTopics(reader: RelayEnvReader): RelayConfig['topics'] {
   const topics = { memberState: readTopicName(reader, 'MEMBER_STATE_TOPIC'), dlq: readTopicName(reader, 'DLQ_TOPIC'), progress: readTopicName(reader, 'PROGRESS_TOPIC') };
   if (topics.dlq === topics.memberState) throw new ConfigError('DLQ_TOPIC', `must differ from MEMBER_STATE_TOPIC (${topics.memberState})`);
@@ -175,6 +199,7 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
   return {
     port: reader.integer('PORT', 0, 65535),
     host: reader.string('HOST'),
+    tls: readTls(reader),
     kafka: {
       brokers: readKafkaBrokers(reader),
       clientId: reader.string('KAFKA_CLIENT_ID'),
