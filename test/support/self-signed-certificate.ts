@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { generate } from 'selfsigned';
 
 /** A certificate made for one test: PEM certificate and key, and the fingerprint a client sees. */
@@ -41,4 +42,28 @@ export async function makeSelfSignedCertificate(commonName = 'localhost', validi
 export function writeCertificateFiles(certificate: TestCertificate, files: { certFile: string; keyFile: string }): void {
   writeFileSync(files.certFile, certificate.cert);
   writeFileSync(files.keyFile, certificate.key);
+}
+
+/**
+ * Certificate files replaced the way a Kubernetes Secret volume replaces them: each version in a
+ * folder of its own, and `live` a symlink swapped to the new folder in one rename, so a reader never
+ * sees a new certificate beside an old key. `files` are the paths a server is given.
+ */
+export class CertificateFolder {
+  readonly files: { certFile: string; keyFile: string };
+  private version = 0;
+
+  constructor(private readonly root: string) {
+    this.files = { certFile: join(root, 'live', 'tls.crt'), keyFile: join(root, 'live', 'tls.key') };
+  }
+
+  /** Puts `certificate` in place atomically. */
+  install(certificate: TestCertificate): void {
+    const folder = `v${++this.version}`;
+    mkdirSync(join(this.root, folder));
+    writeCertificateFiles(certificate, { certFile: join(this.root, folder, 'tls.crt'), keyFile: join(this.root, folder, 'tls.key') });
+    const link = join(this.root, `live.${this.version}`);
+    symlinkSync(folder, link);
+    renameSync(link, join(this.root, 'live'));
+  }
 }
