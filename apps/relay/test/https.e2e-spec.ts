@@ -1,11 +1,14 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { TENCENT_OK_BODY, liveCallbackSign, trtcCallbackSign } from '@app/tencent-callbacks';
 import { httpsRequest, type HttpsAnswer, type HttpsRequestOptions } from '../../../test/support/https-client';
 import { liveQuery, memberStateCallback, TEST_APP_ID } from '../../../test/support/relay-harness';
-import { ensureRelayBuilt, RelayProcess, relayProcessEnv } from '../../../test/support/relay-process';
+import { ensureRelayBuilt, freePort, RELAY_MAIN, RelayProcess, relayProcessEnv } from '../../../test/support/relay-process';
 import { CertificateFolder, makeSelfSignedCertificate, type TestCertificate } from '../../../test/support/self-signed-certificate';
 import { TopicReader } from '../../../test/support/topic-reader';
 
@@ -20,6 +23,7 @@ const TRTC = '/webhooks/tencent/trtc';
 const TOKEN = 'https-live-token';
 const TRTC_KEY = 'https-trtc-key';
 const RELOAD_MS = 200;
+const HEALTH_CHECK = join(dirname(RELAY_MAIN), 'health', 'health-check.js');
 
 const signedQuery = (requestTime = String(Math.floor(Date.now() / 1000))) =>
   new URLSearchParams({ ...liveQuery(), RequestTime: requestTime, Sign: liveCallbackSign(TOKEN, requestTime) }).toString();
@@ -187,6 +191,47 @@ describe('HTTPS served by the relay (built relay process, real broker, certifica
     expect(relay.log().match(/TLS certificate reloaded/g)).toHaveLength(2);
     expect(relay.pid).toBe(pid);
     expect(relay.child.exitCode).toBeNull();
+  });
+
+  describe('the container health check (node dist/apps/relay/src/health/health-check.js, Dockerfile and compose)', () => {
+    /** Runs the check as its own process (asynchronously: the plain HTTP server below lives in this one). */
+    const check = (env: Record<string, string>): Promise<{ status: number | null; stderr: string }> =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [HEALTH_CHECK, '/health/ready'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+        child.on('error', reject);
+        child.on('close', (status) => resolve({ status, stderr }));
+      });
+
+    it('passes over HTTPS when TLS_CERT_FILE is set, without verifying the certificate', async () => {
+      const result = await check({ PORT: new URL(relay.url).port, TLS_CERT_FILE: files.certFile, TLS_KEY_FILE: files.keyFile });
+      expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    });
+
+    it('fails when it speaks plain HTTP to the TLS port, or finds nothing listening', async () => {
+      const plain = await check({ PORT: new URL(relay.url).port });
+      expect(plain.status).toBe(1);
+      expect(plain.stderr).toMatch(/^health check http:\/\/127\.0\.0\.1\/health\/ready: /);
+      expect((await check({ PORT: String(await freePort()), TLS_CERT_FILE: files.certFile })).status).toBe(1);
+    });
+
+    it('passes over plain HTTP on a 200 and fails on another status', async () => {
+      let status = 200;
+      const server = createServer((request, response) => {
+        response.statusCode = request.url === '/health/ready' ? status : 404;
+        response.end('{}');
+      });
+      await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+      try {
+        const port = String((server.address() as AddressInfo).port);
+        expect(await check({ PORT: port })).toEqual({ status: 0, stderr: '' });
+        status = 503;
+        expect((await check({ PORT: port })).status).toBe(1);
+      } finally {
+        await new Promise((closed) => server.close(closed));
+      }
+    });
   });
 
   describe('bad TLS settings stop the relay at start with exit 78 and one line naming the variable', () => {

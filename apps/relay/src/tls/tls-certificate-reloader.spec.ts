@@ -65,7 +65,7 @@ describe('TlsCertificateReloader', () => {
     expect(log.mock.calls[0][0]).toMatchObject({ message: 'TLS certificate reloaded: new connections get it', fingerprint256: renewed.fingerprint256 });
   });
 
-  it('keeps the current pair when the new certificate does not match the key, warns once, and takes the pair once it is whole', async () => {
+  it('keeps the current pair while the new certificate does not match the key, warns once at the second sight, and takes the pair once it is whole', async () => {
     writeFileSync(files.certFile, renewed.cert);
     for (let check = 0; check < 3; check++) expect(await reloader.check()).toBe('refused');
     expect(server.contexts).toEqual([]);
@@ -81,15 +81,22 @@ describe('TlsCertificateReloader', () => {
     expect(reloader.credentials.fingerprint256).toBe(renewed.fingerprint256);
   });
 
+  it('does not warn about files seen half renewed once (new certificate, old key) when the next check finds the whole pair', async () => {
+    writeFileSync(files.certFile, renewed.cert);
+    expect(await reloader.check()).toBe('refused');
+    writeFileSync(files.keyFile, renewed.key);
+    expect(await reloader.check()).toBe('reloaded');
+    expect(warn).not.toHaveBeenCalled();
+  });
+
   it('warns again for other bad contents, and for a file that went missing, but not twice for the same', async () => {
     writeFileSync(files.certFile, 'garbage');
-    expect(await reloader.check()).toBe('refused');
-    expect(await reloader.check()).toBe('refused');
+    for (let check = 0; check < 3; check++) expect(await reloader.check()).toBe('refused');
     writeFileSync(files.certFile, 'other garbage');
     expect(await reloader.check()).toBe('refused');
+    expect(await reloader.check()).toBe('refused');
     unlinkSync(files.keyFile);
-    expect(await reloader.check()).toBe('refused');
-    expect(await reloader.check()).toBe('refused');
+    for (let check = 0; check < 3; check++) expect(await reloader.check()).toBe('refused');
     expect(warn.mock.calls.map(([entry]) => (entry as { problem: string }).problem)).toEqual([
       `certificate "${files.certFile}" holds no PEM certificate`,
       `certificate "${files.certFile}" holds no PEM certificate`,
@@ -101,9 +108,11 @@ describe('TlsCertificateReloader', () => {
   it('warns again when the same bad files come back after a good spell', async () => {
     writeFileSync(files.certFile, 'garbage');
     expect(await reloader.check()).toBe('refused');
+    expect(await reloader.check()).toBe('refused');
     writeCertificateFiles(first, files);
     expect(await reloader.check()).toBe('unchanged');
     writeFileSync(files.certFile, 'garbage');
+    expect(await reloader.check()).toBe('refused');
     expect(await reloader.check()).toBe('refused');
     expect(warn).toHaveBeenCalledTimes(2);
   });

@@ -15,7 +15,9 @@ export type TlsReloadOutcome = 'unchanged' | 'reloaded' | 'refused';
  * Serves a renewed certificate without a restart: every interval, reads the certificate and key
  * files and, when their bytes changed and the new pair is valid, gives it to the server for new
  * connections (open ones keep theirs). A pair that is not valid leaves the current one in place
- * and is logged once, not at every check.
+ * and is logged once, not at every check, and only when two checks in a row found the same files
+ * so: a renewal written file by file (certificate, then key) may be seen half done once, and that
+ * is no reason to warn.
  *
  * Polls the contents rather than watching: `fs.watch` differs by platform and misses the
  * symlink swap of a Kubernetes Secret volume or certbot's `live/` links, while reading two small
@@ -25,8 +27,8 @@ export class TlsCertificateReloader {
   private readonly logger = new Logger(TlsCertificateReloader.name);
   private timer: NodeJS.Timeout | undefined;
   private checking = false;
-  /** What the last refused check saw, so the same bad files are logged once. */
-  private refused: string | undefined;
+  /** What the last refused check saw, and whether that was logged: the same bad files are logged once, at their second sight. */
+  private refused: { seen: string; logged: boolean } | undefined;
 
   constructor(
     private readonly server: SecureContextTarget,
@@ -71,8 +73,10 @@ export class TlsCertificateReloader {
     } catch (error) {
       const problem = error instanceof TlsCredentialsError ? `${error.file === 'cert' ? 'certificate' : 'key'} ${error.message}` : String(error);
       const key = `${problem}\0${seen}`;
-      if (this.refused !== key) {
-        this.refused = key;
+      if (this.refused?.seen !== key) {
+        this.refused = { seen: key, logged: false };
+      } else if (!this.refused.logged) {
+        this.refused.logged = true;
         this.logger.warn({ message: 'TLS certificate not reloaded: still serving the current one until the files hold a valid pair', problem, current: this.current.fingerprint256 });
       }
       return 'refused';
