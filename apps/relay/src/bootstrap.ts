@@ -1,11 +1,13 @@
 import type { Server as HttpsServer } from 'node:https';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { REQUEST_ID_HEADER, createAppLogger, genRequestId } from '@app/observability';
+import type { Registry } from 'prom-client';
+import { METRICS_REGISTRY, REQUEST_ID_HEADER, createAppLogger, genRequestId } from '@app/observability';
 import { AppModule, type RelayExtensions } from './app.module';
 import type { RelayConfig } from './config/relay-config';
 import { applyServerLimits, fastifyHttpsLimitOptions, fastifyLimitOptions } from './http-limits';
 import { TlsCertificateReloader } from './tls/tls-certificate-reloader';
+import { registerTlsMetrics } from './tls/tls-metrics';
 
 /** Signals that stop the relay gracefully: stop accepting, drain the outbox, close. */
 export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -29,6 +31,7 @@ export async function createRelayApp(config: RelayConfig, extensions: RelayExten
   applyServerLimits(fastify, config.http);
   if (config.tls !== undefined) {
     const reloader = new TlsCertificateReloader(fastify.server as HttpsServer, config.tls, config.tls.credentials, config.tls.reloadIntervalMs).start();
+    registerTlsMetrics(app.get<Registry>(METRICS_REGISTRY), reloader);
     fastify.addHook('onClose', (_instance, done) => {
       reloader.stop();
       done();

@@ -4,9 +4,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { X509Certificate } from 'node:crypto';
 import { connect as tlsConnect } from 'node:tls';
 import { TENCENT_OK_BODY, liveCallbackSign, trtcCallbackSign } from '@app/tencent-callbacks';
 import { httpsRequest, type HttpsAnswer, type HttpsRequestOptions } from '../../../test/support/https-client';
+import { parseMetrics } from '../../../test/support/metrics-scrape';
 import { liveQuery, memberStateCallback, TEST_APP_ID } from '../../../test/support/relay-harness';
 import { ensureRelayBuilt, freePort, RELAY_MAIN, RelayProcess, relayProcessEnv } from '../../../test/support/relay-process';
 import { CertificateFolder, makeSelfSignedCertificate, type TestCertificate } from '../../../test/support/self-signed-certificate';
@@ -54,6 +56,11 @@ function rawTlsRequest(url: string, ca: string, chunks: string[], gapMs = 0): Pr
   });
 }
 
+/** `relay_tls_certificate_not_after_seconds` from a /metrics text. */
+function notAfterMetric(text: string): number | undefined {
+  return parseMetrics(text).find((sample) => sample.name === 'relay_tls_certificate_not_after_seconds')?.value;
+}
+
 /** Polls new connections until the relay presents `fingerprint256`, or fails after `timeoutMs`. */
 async function waitForCertificate(url: string, options: HttpsRequestOptions, fingerprint256: string, timeoutMs = 30_000): Promise<HttpsAnswer> {
   const deadline = Date.now() + timeoutMs;
@@ -83,7 +90,10 @@ describe('HTTPS served by the relay (built relay process, real broker, certifica
     folder = new CertificateFolder(dir);
     files = folder.files;
     // Distinct subjects: a client trusting both finds each one's issuer by name.
-    [first, renewed] = await Promise.all([makeSelfSignedCertificate('relay-first.test'), makeSelfSignedCertificate('relay-renewed.test')]);
+    [first, renewed] = await Promise.all([
+      makeSelfSignedCertificate('relay-first.test'),
+      makeSelfSignedCertificate('relay-renewed.test', { notAfter: new Date(Date.now() + 7 * 86_400_000) }),
+    ]);
     trust = [first.cert, renewed.cert];
     folder.install(first);
     const env = relayProcessEnv(BROKERS, {
@@ -134,11 +144,11 @@ describe('HTTPS served by the relay (built relay process, real broker, certifica
     ]);
   });
 
-  it('serves health and metrics on the same HTTPS port', async () => {
+  it('serves health and metrics on the same HTTPS port, with the certificate\'s expiry as a metric', async () => {
     expect((await httpsRequest(`${relay.url}/health/ready`, { ca: first.cert })).status).toBe(200);
     const metrics = await httpsRequest(`${relay.url}/metrics`, { ca: first.cert });
     expect(metrics.status).toBe(200);
-    expect(metrics.text).toContain('relay_');
+    expect(notAfterMetric(metrics.text)).toBe(Math.floor(new X509Certificate(first.cert).validToDate.getTime() / 1000));
   });
 
   it('is refused by a client that trusts only the system CAs (the certificate is what the client checks)', async () => {
@@ -175,6 +185,8 @@ describe('HTTPS served by the relay (built relay process, real broker, certifica
     await topic.waitFor(3);
     expect(topic.records.map((record) => record.key)).toContain('renewed-room');
     expect(relay.log().match(/TLS certificate reloaded/g)).toHaveLength(1);
+    const metrics = await httpsRequest(`${relay.url}/metrics`, { ca: renewed.cert });
+    expect(notAfterMetric(metrics.text)).toBe(Math.floor(new X509Certificate(renewed.cert).validToDate.getTime() / 1000));
 
     // A renewal gone wrong (the key file overwritten with a key that is not the certificate's):
     // the relay keeps serving the renewed pair and says so once, not at every check.
