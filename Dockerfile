@@ -42,8 +42,9 @@ USER node
 VOLUME ["/data"]
 EXPOSE 3000
 # Ready = callbacks can be accepted (outbox writable and under its bound); see docs/operations.md.
+# The check asks 127.0.0.1:$PORT, over HTTPS when TLS_CERT_FILE is set (apps/relay/src/health/health-check.ts).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "dist/apps/relay/src/health/health-check.js", "/health/ready"]
 # SIGTERM: stop accepting, deliver the outbox for up to SHUTDOWN_TIMEOUT_MS, exit 0.
 STOPSIGNAL SIGTERM
 CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=4", "--disable-warning=TimeoutNegativeWarning", "dist/apps/relay/src/main.js"]

@@ -5,11 +5,19 @@
  * latency and throughput. Loopback only.
  *
  *   npx nest build relay && KAFKA_BROKERS=127.0.0.1:9092 node scripts/measure-callback-cpu.ts [callbacks=40000] [connections=16]
+ *
+ * With MEASURE_TLS=1 the relay serves HTTPS with a self-signed certificate made for the run
+ * (TLS_CERT_FILE / TLS_KEY_FILE), so the two runs compare HTTP and HTTPS. Both also post
+ * FRESH_CONNECTION_CALLBACKS (default 2000) callbacks each on a connection of its own (8 at a time),
+ * which is where TLS costs most: a handshake per callback, as from a client without keep-alive.
  */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { generate } from 'selfsigned';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -24,11 +32,27 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
 }
 
+const LIVE_QUERY = `SdkAppid=${APP_ID}&CallbackCommand=Live.CallbackAfterMemberStateChanged&contenttype=json&ClientIP=203.0.113.7&OptPlatform=Android`;
+
+/** One request on a connection of its own (no keep-alive); the self-signed certificate is not verified. */
+function requestOnce(url: string, method: string, body?: string): Promise<{ status: number; text: string }> {
+  const request = url.startsWith('https:') ? httpsRequest : httpRequest;
+  return new Promise((resolveAnswer, reject) => {
+    const call = request(url, { method, agent: false, rejectUnauthorized: false }, (response) => {
+      let text = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => resolveAnswer({ status: response.statusCode ?? 0, text }));
+    });
+    call.on('error', reject);
+    call.end(body);
+  });
+}
+
 async function waitReady(url: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
-      const body = (await (await fetch(`${url}/health/ready`)).json()) as { info?: { broker?: { connected?: boolean } } };
+      const body = JSON.parse((await requestOnce(`${url}/health/ready`, 'GET')).text) as { info?: { broker?: { connected?: boolean } } };
       if (body.info?.broker?.connected === true) return;
     } catch {
       // not listening yet
@@ -41,7 +65,7 @@ async function waitReady(url: string): Promise<void> {
 async function post(url: string, count: number, connections: number, prefix: string): Promise<autocannon.Result> {
   let next = 0;
   return autocannon({
-    url: `${url}/webhooks/tencent/live?SdkAppid=${APP_ID}&CallbackCommand=Live.CallbackAfterMemberStateChanged&contenttype=json&ClientIP=203.0.113.7&OptPlatform=Android`,
+    url: `${url}/webhooks/tencent/live?${LIVE_QUERY}`,
     method: 'POST',
     connections,
     amount: count,
@@ -64,13 +88,40 @@ async function post(url: string, count: number, connections: number, prefix: str
   });
 }
 
+/** Posts `count` callbacks, each on a new connection, `parallel` at a time; returns how many were not answered 200. */
+async function postFresh(url: string, count: number, parallel: number, prefix: string): Promise<number> {
+  let next = 0;
+  let failed = 0;
+  const worker = async () => {
+    while (next < count) {
+      next += 1;
+      const body = JSON.stringify({ CallbackCommand: 'Live.CallbackAfterMemberStateChanged', RoomId: `${prefix}-${next}`, EventType: 'Online', EventCause: 'Enter', MemberList: [{ Member_Account: 'u' }], EventTime: 1_760_000_000_000 + next });
+      const answer = await requestOnce(`${url}/webhooks/tencent/live?${LIVE_QUERY}`, 'POST', body).catch(() => ({ status: 0 }));
+      if (answer.status !== 200) failed += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  return failed;
+}
+
+/** TLS settings for a certificate made for this run, written into `dir`. */
+async function selfSignedTls(dir: string): Promise<Record<string, string>> {
+  const pems = await generate([{ name: 'commonName', value: 'localhost' }], { keyType: 'ec', algorithm: 'sha256' });
+  writeFileSync(join(dir, 'tls.crt'), pems.cert);
+  writeFileSync(join(dir, 'tls.key'), pems.private);
+  return { TLS_CERT_FILE: join(dir, 'tls.crt'), TLS_KEY_FILE: join(dir, 'tls.key') };
+}
+
 async function main(): Promise<void> {
   const brokers = process.env.KAFKA_BROKERS;
   if (brokers === undefined) throw new Error('set KAFKA_BROKERS');
   const callbacks = Number(process.argv[2] ?? 40_000);
   const connections = Number(process.argv[3] ?? 16);
   const suffix = randomUUID().slice(0, 8);
+  const tls = process.env.MEASURE_TLS === '1';
+  const freshCallbacks = Number(process.env.FRESH_CONNECTION_CALLBACKS ?? 2000);
   const dataDir = mkdtempSync(join(tmpdir(), 'relay-cpu-'));
+  const tlsDir = mkdtempSync(join(tmpdir(), 'relay-cpu-tls-'));
   const port = 30_000 + Math.floor(Math.random() * 20_000);
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'relay', 'src', 'main.js')], {
     env: {
@@ -84,10 +135,11 @@ async function main(): Promise<void> {
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'error',
+      ...(tls ? await selfSignedTls(tlsDir) : {}),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   try {
     await waitReady(url);
     await post(url, 5000, connections, 'warm');
@@ -95,8 +147,14 @@ async function main(): Promise<void> {
     const result = await post(url, callbacks, connections, 'run');
     const cpu = cpuSeconds(child.pid!) - before;
     const non2xx = result.non2xx + result.errors;
+    const freshBefore = cpuSeconds(child.pid!);
+    const freshStarted = process.hrtime.bigint();
+    const freshFailed = await postFresh(url, freshCallbacks, 8, 'fresh');
+    const freshWallS = Number(process.hrtime.bigint() - freshStarted) / 1e9;
+    const freshCpu = cpuSeconds(child.pid!) - freshBefore;
     process.stdout.write(
       `${JSON.stringify({
+        protocol: tls ? 'https' : 'http',
         callbacks,
         connections,
         non2xx,
@@ -104,12 +162,17 @@ async function main(): Promise<void> {
         throughputPerS: Math.round(result.requests.average),
         latencyP50Ms: result.latency.p50,
         latencyP99Ms: result.latency.p99,
+        freshConnectionCallbacks: freshCallbacks,
+        freshConnectionNon200: freshFailed,
+        freshConnectionCpuUsPerCallback: Math.round((freshCpu * 1e6) / freshCallbacks),
+        freshConnectionMeanMs: Math.round(((freshWallS * 1000 * 8) / freshCallbacks) * 100) / 100,
       })}\n`,
     );
   } finally {
     child.kill('SIGTERM');
     await new Promise((done) => child.once('exit', done));
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(tlsDir, { recursive: true, force: true });
   }
 }
 

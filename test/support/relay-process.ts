@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { httpsRequest } from './https-client';
 import { TEST_APP_ID } from './relay-harness';
 import { appendToSpecLog } from './spec-log';
 
@@ -67,7 +68,7 @@ export class RelayProcess {
     this.exited = new Promise((resolveExit) => child.once('exit', (code, signal) => resolveExit({ code, signal })));
   }
 
-  /** Spawns the relay and resolves once it answers HTTP. */
+  /** Spawns the relay and resolves once it answers HTTP (HTTPS when `env` has `TLS_CERT_FILE`). */
   static async start(env: Record<string, string>): Promise<RelayProcess> {
     const port = env.PORT ?? String(await freePort());
     const child = spawn(process.execPath, [RELAY_MAIN], {
@@ -75,14 +76,17 @@ export class RelayProcess {
       env: { PATH: process.env.PATH ?? '', ...env, PORT: port },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const relay = new RelayProcess(child, `http://127.0.0.1:${port}`);
+    const tls = env.TLS_CERT_FILE !== undefined;
+    const relay = new RelayProcess(child, `${tls ? 'https' : 'http'}://127.0.0.1:${port}`);
+    // Any answer means it serves; whose certificate it presents is the spec's business.
+    const probe = tls ? () => httpsRequest(`${relay.url}/`, { rejectUnauthorized: false, timeoutMs: 1000 }) : () => fetch(`${relay.url}/`, { signal: AbortSignal.timeout(1000) });
     const deadline = Date.now() + 30_000;
     for (;;) {
       if (child.exitCode !== null) {
         throw new Error(`relay exited with ${child.exitCode} at start:\n${relay.output.join('')}`);
       }
       try {
-        await fetch(`${relay.url}/`, { signal: AbortSignal.timeout(1000) });
+        await probe();
         return relay;
       } catch {
         if (Date.now() > deadline) {

@@ -25,6 +25,8 @@ interface Service {
 const compose = parse(read('docker-compose.yml')) as { services: Record<string, Service>; volumes?: Record<string, unknown> };
 const services = compose.services;
 const dockerfile = read('Dockerfile');
+/** The relay image's health check (built from apps/relay/src/health/health-check.ts): HTTP or HTTPS by the relay's own settings. */
+const RELAY_HEALTH_CHECK = 'dist/apps/relay/src/health/health-check.js';
 const prometheus = parse(read('deploy/prometheus/prometheus.yml')) as {
   scrape_configs: { job_name: string; metrics_path: string; static_configs: { targets: string[] }[] }[];
 };
@@ -109,7 +111,8 @@ describe('docker-compose.yml', () => {
     const service = services[name];
     const port = Number(service.environment!.PORT);
     expect(containerPorts(service)).toEqual([port]);
-    expect(service.healthcheck?.test.join(' ')).toContain(`127.0.0.1:${port}/health/`);
+    // The relay's check is the image's own script, which asks 127.0.0.1 on the PORT of its env.
+    expect(service.healthcheck?.test.join(' ')).toContain(name === 'relay' ? `${RELAY_HEALTH_CHECK} /health/ready` : `127.0.0.1:${port}/health/`);
     const job = prometheus.scrape_configs.find((config) => config.job_name === name);
     expect(job?.metrics_path).toBe('/metrics');
     expect(job?.static_configs.flatMap((config) => config.targets)).toEqual([`${name}:${port}`]);
@@ -155,6 +158,8 @@ describe('Dockerfile', () => {
     expect(dockerfileInstruction('VOLUME').map((volume) => JSON.parse(volume) as string[])).toEqual([[services.relay.environment!.DATA_DIR]]);
     expect(dockerfile).toMatch(/DATA_DIR=\/data/);
     expect(dockerfileInstruction('HEALTHCHECK').join(' ')).toContain('--interval');
+    expect(dockerfile).toContain(`CMD ["node", "${RELAY_HEALTH_CHECK}", "/health/ready"]`);
+    expect(existsSync(join(root, RELAY_HEALTH_CHECK.replace(/^dist\//, '').replace(/\.js$/, '.ts')))).toBe(true);
     expect(dockerfile).toContain('/health/ready');
     const start = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.start;
     expect(dockerfileInstruction('CMD').map((command) => JSON.parse(command) as string[])).toEqual([start.split(' ')]);

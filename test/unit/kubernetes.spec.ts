@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
+import { PATH_METADATA } from '@nestjs/common/constants';
 import { CONFIG_VARIABLES } from '../../apps/relay/src/config/config-variables';
 import { APP_CONFIG_VARIABLES, checkEnvironment } from '../support/app-config-variables';
+import { WebhookController } from '../../apps/relay/src/webhook/webhook.controller';
 
 /**
  * deploy/kubernetes is checked without a cluster: every object against the Kubernetes and
@@ -51,6 +53,14 @@ interface Workload extends KubeObject {
   };
 }
 
+interface IngressObject extends KubeObject {
+  metadata: KubeObject['metadata'] & { annotations?: Record<string, string> };
+  spec: {
+    tls: { hosts: string[]; secretName?: string }[];
+    rules: { host: string; http: { paths: { path: string; pathType: string; backend: { service: { name: string; port: { name: string } } } }[] } }[];
+  };
+}
+
 type Validatable = { validate(): void };
 type ModelClass = new (data: object) => Validatable;
 /** The schema of each kind the base uses; a kind missing here fails the spec. */
@@ -60,6 +70,7 @@ const MODELS: Record<string, () => Promise<ModelClass>> = {
   'apps/v1/StatefulSet': async () => (await import('kubernetes-models/apps/v1/StatefulSet')).StatefulSet,
   'apps/v1/Deployment': async () => (await import('kubernetes-models/apps/v1/Deployment')).Deployment,
   'policy/v1/PodDisruptionBudget': async () => (await import('kubernetes-models/policy/v1/PodDisruptionBudget')).PodDisruptionBudget,
+  'networking.k8s.io/v1/Ingress': async () => (await import('kubernetes-models/networking.k8s.io/v1/Ingress')).Ingress,
   'monitoring.coreos.com/v1/ServiceMonitor': async () =>
     (await import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor')).ServiceMonitor as ModelClass,
 };
@@ -103,6 +114,8 @@ describe('deploy/kubernetes', () => {
     const monitor = named('ServiceMonitor', 'relay');
     await expect(validate({ ...monitor, spec: { ...monitor.spec, endpoints: [{ port: 3000 }] } })).rejects.toThrow(/port/);
     await expect(validate({ ...monitor, kind: 'Unknown' })).rejects.toThrow(/no schema/);
+    const ingress = named<IngressObject>('Ingress', 'relay');
+    await expect(validate({ ...ingress, spec: { ...ingress.spec, tls: [{ hosts: 'relay.example.com' }] } })).rejects.toThrow(/hosts/);
   });
 
   describe('env names match what each app reads', () => {
@@ -169,6 +182,38 @@ describe('deploy/kubernetes', () => {
       expect(selects(scraped[0].spec.selector, labels)).toBe(true);
       expect(scraped[0].spec.ports.map((port) => port.name)).toContain(monitor.spec.endpoints[0].port);
       expect(monitor.spec.endpoints[0].path).toBe('/metrics');
+    });
+  });
+
+  describe('the relay Ingress', () => {
+    const ingress = named<IngressObject>('Ingress', 'relay');
+    const paths = ingress.spec.rules.flatMap((rule) => rule.http.paths);
+    /** The routes the relay's webhook controller serves, read from its Nest route metadata. */
+    const webhookRoutes = Object.getOwnPropertyNames(WebhookController.prototype)
+      .filter((method) => method !== 'constructor')
+      .map((method) => `/${Reflect.getMetadata(PATH_METADATA, WebhookController) as string}/${Reflect.getMetadata(PATH_METADATA, (WebhookController.prototype as unknown as Record<string, object>)[method]) as string}`);
+
+    it('routes exactly the webhook paths of the relay, so /health, /metrics and /admin stay inside the cluster', () => {
+      expect(webhookRoutes.sort()).toEqual(['/webhooks/tencent/live', '/webhooks/tencent/trtc']);
+      expect(paths.map((path) => path.path).sort()).toEqual(webhookRoutes);
+      expect(paths.every((path) => path.pathType === 'Exact')).toBe(true);
+    });
+
+    it('sends them to the relay Service on a port it has', () => {
+      const service = named<KubeObject & { spec: { ports: { name: string }[] } }>('Service', 'relay');
+      for (const { backend } of paths) {
+        expect(backend.service.name).toBe('relay');
+        expect(service.spec.ports.map((port) => port.name)).toContain(backend.service.port.name);
+      }
+    });
+
+    it('ends TLS for every host it routes, with a certificate cert-manager keeps in the Secret', () => {
+      const routed = ingress.spec.rules.map((rule) => rule.host);
+      const covered = ingress.spec.tls.flatMap((entry) => entry.hosts);
+      expect(routed.length).toBeGreaterThan(0);
+      expect(routed.filter((host) => !covered.includes(host))).toEqual([]);
+      expect(ingress.spec.tls.every((entry) => entry.secretName !== undefined && entry.secretName !== '')).toBe(true);
+      expect(ingress.metadata.annotations?.['cert-manager.io/cluster-issuer']).toEqual(expect.any(String));
     });
   });
 

@@ -1,9 +1,13 @@
+import type { Server as HttpsServer } from 'node:https';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { REQUEST_ID_HEADER, createAppLogger, genRequestId } from '@app/observability';
+import type { Registry } from 'prom-client';
+import { METRICS_REGISTRY, REQUEST_ID_HEADER, createAppLogger, genRequestId } from '@app/observability';
 import { AppModule, type RelayExtensions } from './app.module';
 import type { RelayConfig } from './config/relay-config';
-import { applyServerLimits, fastifyLimitOptions } from './http-limits';
+import { applyServerLimits, fastifyHttpsLimitOptions, fastifyLimitOptions } from './http-limits';
+import { TlsCertificateReloader } from './tls/tls-certificate-reloader';
+import { registerTlsMetrics } from './tls/tls-metrics';
 
 /** Signals that stop the relay gracefully: stop accepting, drain the outbox, close. */
 export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -13,7 +17,11 @@ export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  * its Content-Type (Tencent's sample sends none): the webhook parses it itself, exactly.
  */
 export async function createRelayApp(config: RelayConfig, extensions: RelayExtensions = []): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ ...fastifyLimitOptions(config.http), keepAliveTimeout: 65_000, genReqId: genRequestId });
+  const common = { keepAliveTimeout: 65_000, genReqId: genRequestId };
+  const adapter =
+    config.tls === undefined
+      ? new FastifyAdapter({ ...fastifyLimitOptions(config.http), ...common })
+      : new FastifyAdapter({ ...fastifyHttpsLimitOptions(config.http, config.tls.credentials), ...common });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, extensions), adapter, {
     bodyParser: false,
     bufferLogs: true,
@@ -21,6 +29,14 @@ export async function createRelayApp(config: RelayConfig, extensions: RelayExten
   });
   const fastify = app.getHttpAdapter().getInstance();
   applyServerLimits(fastify, config.http);
+  if (config.tls !== undefined) {
+    const reloader = new TlsCertificateReloader(fastify.server as HttpsServer, config.tls, config.tls.credentials, config.tls.reloadIntervalMs).start();
+    registerTlsMetrics(app.get<Registry>(METRICS_REGISTRY), reloader);
+    fastify.addHook('onClose', (_instance, done) => {
+      reloader.stop();
+      done();
+    });
+  }
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   // A sync hook with `done`: an async one costs a promise per request.

@@ -1,6 +1,8 @@
 import type { Socket } from 'node:net';
-import type { Server } from 'node:http';
-import type { FastifyHttpOptions, FastifyInstance, FastifyReply } from 'fastify';
+import type { Server, ServerOptions } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { SecureContextOptions } from 'node:tls';
+import type { FastifyHttpOptions, FastifyHttpsOptions, FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import { tencentFailureBody } from '@app/tencent-callbacks';
 import type { RelayConfig } from './config/relay-config';
 import { ERROR_CODES } from './webhook/failure-description';
@@ -37,19 +39,36 @@ function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void 
   );
 }
 
-/** Fastify options enforcing the request limits (body size, time to receive a request, header size) and answering Fastify's own errors in Tencent's shape. */
-export function fastifyLimitOptions(limits: Limits): FastifyHttpOptions<Server> {
+/** Options of Node's server (http or https) for the limits: header size, and how often request timeouts are checked. */
+function nodeServerLimits(limits: Limits): ServerOptions {
+  // Node only checks request timeouts every connectionsCheckingInterval (30 s by default).
+  return { maxHeaderSize: limits.maxHeaderBytes, connectionsCheckingInterval: Math.min(1000, Math.ceil(limits.requestTimeoutMs / 2)) };
+}
+
+/** Fastify options enforcing the request limits (body size, time to receive a request) and answering Fastify's own errors in Tencent's shape. */
+function commonLimitOptions<S extends Server | HttpsServer>(limits: Limits): FastifyServerOptions<S> {
   return {
     bodyLimit: limits.bodyLimitBytes,
     requestTimeout: limits.requestTimeoutMs,
-    // Node only checks request timeouts every connectionsCheckingInterval (30 s by default).
-    http: { maxHeaderSize: limits.maxHeaderBytes, connectionsCheckingInterval: Math.min(1000, Math.ceil(limits.requestTimeoutMs / 2)) },
     clientErrorHandler,
     // Router-level errors (a path that does not decode) bypass Nest's filters: answer them here.
     frameworkErrors: (_error, _request, reply) => {
       void (reply as unknown as FastifyReply).status(400).header('content-type', 'application/json; charset=utf-8').send(tencentFailureBody(ERROR_CODES.httpBase + 400, 'malformed request URL'));
     },
   };
+}
+
+/** Fastify options enforcing the request limits (body size, time to receive a request, header size) and answering Fastify's own errors in Tencent's shape. */
+export function fastifyLimitOptions(limits: Limits): FastifyHttpOptions<Server> {
+  return { ...commonLimitOptions<Server>(limits), http: nodeServerLimits(limits) };
+}
+
+/**
+ * {@link fastifyLimitOptions} for an `https.Server` presenting `tls`: the same limits and answers
+ * (Fastify hands `https` to https.createServer, which takes http's server options too, and then ignores `http`).
+ */
+export function fastifyHttpsLimitOptions(limits: Limits, tls: Pick<SecureContextOptions, 'cert' | 'key'>): FastifyHttpsOptions<HttpsServer> {
+  return { ...commonLimitOptions<HttpsServer>(limits), https: { ...nodeServerLimits(limits), cert: tls.cert, key: tls.key } };
 }
 
 /** Applies the limits Fastify has no option for: header count, and headers within the request timeout. */

@@ -15,13 +15,19 @@ async function main(): Promise<void> {
   }
   const app = await createRelayApp(config);
   await app.listen({ port: config.port, host: config.host });
-  new Logger('Relay').log({
+  const logger = new Logger('Relay');
+  const certificate = config.tls?.credentials;
+  logger.log({
     message: 'relay listening',
     url: await app.getUrl(),
     webhook: '/webhooks/tencent/live',
     brokers: config.kafka.brokers,
     memberStateTopic: config.topics.memberState,
+    tls: certificate === undefined ? 'off: plain HTTP (TLS_CERT_FILE unset)' : { subject: certificate.subject, notAfter: certificate.notAfter.toISOString(), fingerprint256: certificate.fingerprint256 },
   });
+  if (certificate !== undefined && certificate.notAfter.getTime() < Date.now()) {
+    logger.warn({ message: 'the TLS certificate has expired: Tencent will refuse the connection until TLS_CERT_FILE holds a renewed one', notAfter: certificate.notAfter.toISOString() });
+  }
 }
 
 main().catch((error: unknown) => {

@@ -6,6 +6,9 @@ export type { ConfigVariable };
 export const CONFIG_VARIABLES = [
   { name: 'PORT', default: '3000', description: 'HTTP port of the webhook server.' },
   { name: 'HOST', default: '0.0.0.0', description: 'Address the webhook server listens on.' },
+  { name: 'TLS_CERT_FILE', description: 'PEM certificate chain, leaf first (certbot\'s `fullchain.pem`, a Kubernetes TLS Secret\'s `tls.crt`): with `TLS_KEY_FILE` the webhook server (health and metrics included) serves HTTPS; with neither, plain HTTP (for TLS ended by a proxy or load balancer).' },
+  { name: 'TLS_KEY_FILE', description: 'Unencrypted PEM private key of `TLS_CERT_FILE`\'s certificate (certbot\'s `privkey.pem`, `tls.key`).' },
+  { name: 'TLS_RELOAD_INTERVAL_MS', default: '60000', description: 'How often `TLS_CERT_FILE` and `TLS_KEY_FILE` are read again: a renewed valid pair is served to new connections without a restart; a pair still not valid at the next check is logged once and the current one kept.' },
   { name: 'KAFKA_BROKERS', required: true, description: 'Comma-separated `host:port` list of Kafka bootstrap brokers.' },
   { name: 'KAFKA_CLIENT_ID', default: 'tencent-member-state-relay', description: 'Kafka client id.' },
   { name: 'KAFKA_SASL_MECHANISM', description: '`plain`, `scram-sha-256` or `scram-sha-512`; unset for no SASL.' },

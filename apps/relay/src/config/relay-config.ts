@@ -6,12 +6,15 @@ import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { ConfigProblems, EnvReader, configErrorMessage, readKafkaBrokers, readKafkaSasl, readTopicName, type ConfigProblem, type Env } from '@app/config';
 import { LOG_LEVELS } from '@app/observability';
+import { TlsCredentialsError, readTlsCredentialsSync, type TlsCredentials, type TlsFiles } from '../tls/tls-credentials';
 import { CONFIG_VARIABLES, type ConfigVariableName } from './config-variables';
 
 /** The relay's whole configuration, read and validated once at start. */
 export interface RelayConfig {
   port: number;
   host: string;
+  /** HTTPS when set (certificate and key read and checked at start); plain HTTP when undefined. */
+  tls?: TlsFiles & { credentials: TlsCredentials; reloadIntervalMs: number };
   kafka: {
     brokers: string[];
     clientId: string;
@@ -154,6 +157,27 @@ function readSsl(reader: RelayEnvReader): boolean | ConnectionOptions {
   return { rejectUnauthorized: true, ...(ca !== undefined && { ca }), ...(cert !== undefined && { cert, key }) };
 }
 
+/** `TLS_CERT_FILE` and `TLS_KEY_FILE`: both or neither, readable, PEM, and belonging together. */
+function readTls(reader: RelayEnvReader): RelayConfig['tls'] {
+  const certFile = reader.raw('TLS_CERT_FILE');
+  const keyFile = reader.raw('TLS_KEY_FILE');
+  const reloadIntervalMs = reader.integer('TLS_RELOAD_INTERVAL_MS', 100, 86_400_000);
+  if (certFile === undefined && keyFile === undefined) {
+    return undefined;
+  }
+  if (certFile === undefined || keyFile === undefined) {
+    throw new ConfigError(certFile === undefined ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE', 'must be set together with the other of TLS_CERT_FILE / TLS_KEY_FILE (neither: plain HTTP)');
+  }
+  try {
+    return { certFile, keyFile, reloadIntervalMs, credentials: readTlsCredentialsSync({ certFile, keyFile }) };
+  } catch (error) {
+    if (error instanceof TlsCredentialsError) {
+      throw new ConfigError(error.file === 'cert' ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE', error.message);
+    }
+    throw error;
+  }
+}
+
 function readTopics(reader: RelayEnvReader, problems: ConfigProblems<ConfigError>): RelayConfig['topics'] {
   const topics = {
     memberState: problems.read(() => readTopicName(reader, 'MEMBER_STATE_TOPIC')),
@@ -192,6 +216,7 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
   const config: RelayConfig = {
     port: read(() => reader.integer('PORT', 0, 65535)),
     host: read(() => reader.string('HOST')),
+    tls: read(() => readTls(reader)),
     kafka: {
       brokers: read(() => readKafkaBrokers(reader)),
       clientId: read(() => reader.string('KAFKA_CLIENT_ID')),

@@ -1,0 +1,19 @@
+import { Gauge, type Registry } from 'prom-client';
+import type { TlsCertificateReloader } from './tls-certificate-reloader';
+
+/**
+ * `relay_tls_certificate_not_after_seconds`: when the certificate served to new connections
+ * expires (Unix seconds), read at scrape time. A renewal the relay refused is logged once; this
+ * is what an alert watches (`relay_tls_certificate_not_after_seconds - time() < 14 * 86400`).
+ * Registered only when the relay serves TLS.
+ */
+export function registerTlsMetrics(registry: Registry, reloader: Pick<TlsCertificateReloader, 'credentials'>): void {
+  new Gauge({
+    name: 'relay_tls_certificate_not_after_seconds',
+    help: 'End of validity (Unix seconds) of the TLS certificate the relay presents to new connections (TLS_CERT_FILE).',
+    registers: [registry],
+    collect() {
+      this.set(reloader.credentials.notAfter.getTime() / 1000);
+    },
+  });
+}
