@@ -19,17 +19,27 @@ import { formatVerdict, verdictOf, type RosterCheck } from './verdict';
 /** Quiet time after which a reader waiting for missing events gives up early. */
 const SETTLE_MS = 10_000;
 
-/** The run's rooms whose roster read back from the topic differs from the truth, as `room: +extra -missing`. */
-function rosterDifferences(watch: TopicWatch, truth: RoomTruth, sdkAppId: string, roomIds: Iterable<string>): string[] {
+/**
+ * The run's rooms whose roster read back from the topic differs from the truth, as `room: +extra
+ * -missing`, and the rooms with members whose every callback was lost (the topic never named them:
+ * no subscriber and no reconciler can know them).
+ */
+function rosterDifferences(watch: TopicWatch, truth: RoomTruth, sdkAppId: string, roomIds: Iterable<string>): { wrong: string[]; unseen: number } {
   const wrong: string[] = [];
+  let unseen = 0;
   for (const roomId of roomIds) {
-    const onTopic = new Set((watch.roster.onlineMembers(sdkAppId, roomId) ?? []).map((member) => member.memberId));
     const real = new Set(truth.onlineNow(roomId));
+    const known = watch.roster.onlineMembers(sdkAppId, roomId);
+    if (known === undefined && real.size > 0) {
+      unseen += 1;
+      continue;
+    }
+    const onTopic = new Set((known ?? []).map((member) => member.memberId));
     const extra = [...onTopic].filter((member) => !real.has(member));
     const missing = [...real].filter((member) => !onTopic.has(member));
     if (extra.length > 0 || missing.length > 0) wrong.push(`${roomId}: ${[...extra.map((m) => `+${m}`), ...missing.map((m) => `-${m}`)].join(' ')}`);
   }
-  return wrong;
+  return { wrong, unseen };
 }
 
 /**
@@ -38,15 +48,16 @@ function rosterDifferences(watch: TopicWatch, truth: RoomTruth, sdkAppId: string
  */
 async function checkRosters(options: SimulateOptions & { reconcile: ReconcileOptions }, watch: TopicWatch, truth: RoomTruth, standIn: TencentStandIn, roomIds: string[], lastSentAt: number): Promise<RosterCheck> {
   const deadline = lastSentAt + options.reconcile.listDelayMs + options.reconcile.intervalMs + options.waitMs;
-  let wrong = rosterDifferences(watch, truth, options.sdkAppId, roomIds);
+  let { wrong, unseen } = rosterDifferences(watch, truth, options.sdkAppId, roomIds);
   while (wrong.length > 0 && Date.now() < deadline) {
     await sleep(250);
-    wrong = rosterDifferences(watch, truth, options.sdkAppId, roomIds);
+    ({ wrong, unseen } = rosterDifferences(watch, truth, options.sdkAppId, roomIds));
   }
   const { stats } = standIn;
   return {
-    rooms: roomIds.length,
-    equal: roomIds.length - wrong.length,
+    rooms: roomIds.length - unseen,
+    equal: roomIds.length - unseen - wrong.length,
+    unseen,
     wrong,
     corrections: watch.tally.reconciled,
     calls: stats.requests,
@@ -95,7 +106,9 @@ async function simulate(options: SimulateOptions): Promise<number> {
       progress.note(`waiting for the rosters to equal the truth (list delay ${reconcile.listDelayMs / 1000} s + interval ${reconcile.intervalMs / 1000} s)`);
       rosters = await checkRosters({ ...options, reconcile }, watch, truth, standIn, [...scenario.roomIds()], lastSentAt);
       if (reconcile.truthFile !== undefined) {
-        writeFileSync(reconcile.truthFile, JSON.stringify(Object.fromEntries([...scenario.roomIds()].map((roomId) => [roomId, truth.onlineNow(roomId)]))));
+        const rooms = Object.fromEntries([...scenario.roomIds()].map((roomId) => [roomId, truth.onlineNow(roomId)]));
+        const asks = Object.fromEntries([...standIn.stats.asks].map(([roomId, times]) => [roomId, times.length]));
+        writeFileSync(reconcile.truthFile, JSON.stringify({ rooms, asks, maxPerSecond: standIn.stats.maxPerSecond, rateLimited: standIn.stats.rateLimited }));
       }
     }
     progress.clear();

@@ -32,7 +32,8 @@ get_member_list over the rooms' truth, and the verdict checks the rosters read b
   --list-delay S            how old the stand-in's lists are (Tencent: about 40)  default 40
   --tencent-rate N          requests per second it accepts (Tencent: 200)         default 200
   --reconcile-interval S    the reconciler's RECONCILE_INTERVAL_MS, in seconds    default 60
-  --truth-file PATH         also write the rooms' truth at the end, as JSON {roomId: [members]}
+  --truth-file PATH         also write, at the end, the rooms' truth and the stand-in's asks as JSON
+                            {"rooms": {roomId: [members]}, "asks": {roomId: n}, "maxPerSecond", "rateLimited"}
 
 SASL and TLS to the brokers come from the relay's variables (KAFKA_SASL_*, KAFKA_SSL).
 Exit status: 0 all acknowledged and (with --brokers) all on the topic; 1 an acknowledged event

@@ -67,12 +67,13 @@ describe('verdictOf', () => {
 
   it('with --reconcile, fails when a room\'s roster differs from the truth and prints the roster line', () => {
     const tally = { byKey: new Map([[event(1)[0], 1], [event(2)[0], 1]]), duplicates: 0, violations: [], reconciled: 3 };
-    const check = { rooms: 200, equal: 199, wrong: ['room_7: +bob'], corrections: 3, calls: 420, rateLimited: 0, maxPerSecond: 40, waitedMs: 6_000 };
+    const check = { rooms: 200, equal: 199, unseen: 1, wrong: ['room_7: +bob'], corrections: 3, calls: 420, rateLimited: 0, maxPerSecond: 40, waitedMs: 6_000 };
     const failed = verdictOf(sent(), tally, 12, check);
     expect(failed.exitCode).toBe(EXIT_MISSING);
     const text = formatVerdict(failed, 10);
     expect(text).toMatch(/^ {2}rosters\s+199\/200 {3}rooms whose roster read back from the topic equals the truth/m);
     expect(text).toMatch(/^ {2}dropped\s+12/m);
+    expect(text).toMatch(/^ {2}unseen rooms\s+1 {3}every callback of these rooms was lost/m);
     expect(text).toContain('wrong roster: room_7: +bob');
     expect(text).toMatch(/verdict: FAIL, 1 room\(s\) whose roster differs from the truth$/);
     const ok = verdictOf(sent(), tally, 12, { ...check, equal: 200, wrong: [] });

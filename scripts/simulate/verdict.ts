@@ -43,6 +43,8 @@ export interface RosterCheck {
   rooms: number;
   /** Rooms whose roster (read back from the topic, as presence applies it) equals the truth. */
   equal: number;
+  /** Rooms with members whose every callback was lost: the topic never named them (not in `rooms`). */
+  unseen: number;
   /** A few rooms that differ, `room: +member -member`. */
   wrong: string[];
   /** Corrections (cause reconciled) of the run's rooms on the topic. */
@@ -119,6 +121,7 @@ export function formatVerdict(verdict: Verdict, seconds: number): string {
   if (check !== undefined) {
     lines.push(
       row('rosters', `${check.equal}/${check.rooms}`, `rooms whose roster read back from the topic equals the truth, ${(check.waitedMs / 1000).toFixed(1)} s after the last callback`),
+      row('unseen rooms', check.unseen, 'every callback of these rooms was lost: the topic never named them, nothing can reconcile them'),
       row('corrections', check.corrections, 'reconciled events of the run\'s rooms on the topic'),
       row('tencent calls', check.calls, `get_member_list pages served, ${check.rateLimited} rate-limited, at most ${check.maxPerSecond} in a second`),
     );

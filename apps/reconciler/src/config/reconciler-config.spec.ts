@@ -33,6 +33,7 @@ describe('loadReconcilerConfig', () => {
       activeHorizonMs: 3_600_000,
       stalenessMs: 40_000,
       clockSkewMs: 2_000,
+      confirmDelayMs: 5_000,
       requestTimeoutMs: 5_000,
       catchUpTimeoutMs: 10_000,
     });

@@ -19,6 +19,7 @@ export interface ReconcileSettings {
   activeHorizonMs: number;
   stalenessMs: number;
   clockSkewMs: number;
+  confirmDelayMs: number;
   requestTimeoutMs: number;
   catchUpTimeoutMs: number;
 }
@@ -69,6 +70,7 @@ function readSettings(reader: EnvReader<ReconcilerConfigVariableName>): Reconcil
     activeHorizonMs: reader.integer('RECONCILE_ACTIVE_HORIZON_MS', 0),
     stalenessMs: reader.integer('RECONCILE_STALENESS_MS', 0),
     clockSkewMs: reader.integer('RECONCILE_CLOCK_SKEW_MS', 0),
+    confirmDelayMs: reader.integer('RECONCILE_CONFIRM_DELAY_MS', 0),
     requestTimeoutMs: reader.integer('RECONCILE_REQUEST_TIMEOUT_MS', 1),
     catchUpTimeoutMs: reader.integer('RECONCILE_CATCH_UP_TIMEOUT_MS', 0),
   };

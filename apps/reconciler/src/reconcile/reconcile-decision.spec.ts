@@ -1,5 +1,5 @@
 import { reconciledEvent, Roster, type MemberEvent } from '@app/member-events';
-import { decideCorrections, type DecisionInput, type RoomAnswer } from './reconcile-decision';
+import { confirmedCorrections, decideCorrections, type Decision, type DecisionInput, type RoomAnswer } from './reconcile-decision';
 
 const APP = '1400000001';
 const ROOM = 'room_1';
@@ -159,5 +159,36 @@ describe('decideCorrections', () => {
     expect(decision.corrections).toEqual([{ kind: 'member_state', state: 'online', members: ['dave'] }]);
     applyDecision(roster, decision);
     expect(online(roster)).toEqual(['dave']);
+  });
+
+  it('looks again before acting: a callback in flight at the first look (Tencent\'s list newer than the topic) cancels its correction', () => {
+    // bob entered 1 s before the ask: the list already names him, his Online is still on its way to the topic.
+    const roster = rosterOf([event(T - 600_000, 'online', ['alice'])]);
+    const first = decide(roster, list(['alice', 'bob']));
+    expect(first.corrections).toEqual([{ kind: 'member_state', state: 'online', members: ['bob'] }]);
+    roster.apply(event(T - 1_000, 'online', ['bob']));
+    const second = decide(roster, list(['alice', 'bob']));
+    expect(confirmedCorrections(first, second)).toEqual([]);
+  });
+});
+
+describe('confirmedCorrections', () => {
+  const decision = (corrections: Decision['corrections']): Decision => ({ corrections, eventTime: CUTOFF, deferred: 0, unreconciled: 0 });
+
+  it('keeps, member by member, what both looks propose', () => {
+    const first = decision([
+      { kind: 'member_state', state: 'online', members: ['a', 'b'] },
+      { kind: 'member_state', state: 'offline', members: ['c'] },
+    ]);
+    const second = decision([
+      { kind: 'member_state', state: 'online', members: ['b', 'x'] },
+      { kind: 'member_state', state: 'offline', members: ['a'] },
+    ]);
+    expect(confirmedCorrections(first, second)).toEqual([{ kind: 'member_state', state: 'online', members: ['b'] }]);
+  });
+
+  it('confirms a room_closed only when the second look closes the room too', () => {
+    expect(confirmedCorrections(decision([{ kind: 'room_closed' }]), decision([{ kind: 'room_closed' }]))).toEqual([{ kind: 'room_closed' }]);
+    expect(confirmedCorrections(decision([{ kind: 'room_closed' }]), decision([]))).toEqual([]);
   });
 });

@@ -93,3 +93,23 @@ export function decideCorrections(input: DecisionInput): Decision {
   if (goOffline.length > 0) decision.corrections.push({ kind: 'member_state', state: 'offline', members: goOffline.sort() });
   return decision;
 }
+
+/**
+ * What a second look confirms: the corrections of the first decision that the second (the answer
+ * decided again once the topic had time to receive callbacks still in flight at the first)
+ * proposes too, member by member. The list can be newer than the topic as well as older: a
+ * callback Tencent sent just before the list may not have reached the topic yet.
+ */
+export function confirmedCorrections(first: Decision, second: Decision): Correction[] {
+  const confirmed: Correction[] = [];
+  for (const correction of first.corrections) {
+    if (correction.kind === 'room_closed') {
+      if (second.corrections.some((other) => other.kind === 'room_closed')) confirmed.push(correction);
+      continue;
+    }
+    const again = new Set(second.corrections.flatMap((other) => (other.kind === 'member_state' && other.state === correction.state ? other.members : [])));
+    const members = correction.members.filter((member) => again.has(member));
+    if (members.length > 0) confirmed.push({ kind: 'member_state', state: correction.state, members });
+  }
+  return confirmed;
+}

@@ -30,8 +30,12 @@ describe('isActive', () => {
     expect(isActive(activityAfter([{ eventTime: NOW - 50 * HOUR }]), NOW, HOUR)).toBe(true);
   });
 
-  it('is not active once everyone left before the horizon, or the room closed and nothing followed', () => {
+  it('is not active once everyone left, or the room closed, before the horizon', () => {
     expect(isActive(activityAfter([{ eventTime: NOW - 2 * HOUR, state: 'offline', cause: 'leave' }]), NOW, HOUR)).toBe(false);
-    expect(isActive(activityAfter([{ eventTime: NOW - 1000 }, { kind: 'room_closed', state: 'offline', cause: 'destroy_by_user', members: [], eventTime: NOW - 500 }]), NOW, HOUR)).toBe(false);
+    expect(isActive(activityAfter([{ eventTime: NOW - 3 * HOUR }, { kind: 'room_closed', state: 'offline', cause: 'destroy_by_user', members: [], eventTime: NOW - 2 * HOUR }]), NOW, HOUR)).toBe(false);
+  });
+
+  it('keeps a room closed within the horizon active: a reopened room whose every Online was lost is still asked', () => {
+    expect(isActive(activityAfter([{ eventTime: NOW - 1000 }, { kind: 'room_closed', state: 'offline', cause: 'destroy_by_user', members: [], eventTime: NOW - 500 }]), NOW, HOUR)).toBe(true);
   });
 });

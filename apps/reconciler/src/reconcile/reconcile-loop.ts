@@ -6,7 +6,7 @@ import { RECONCILER_CONFIG, type ReconcileSettings, type ReconcilerConfig } from
 import { RoomFeed } from '../feed/room-feed';
 import { ReconcilerMetrics } from '../metrics/reconciler-metrics';
 import { Backoff } from './backoff';
-import { decideCorrections, isClosedOnTopic, type RoomAnswer } from './reconcile-decision';
+import { confirmedCorrections, decideCorrections, type Decision, type RoomAnswer } from './reconcile-decision';
 
 /** Rooms asked before the topic is read to its end and they are decided: one offsets request per chunk. */
 const CHUNK_ROOMS = 64;
@@ -21,6 +21,12 @@ interface Asked {
   answer: MemberListAnswer;
 }
 
+/** A room whose first look found corrections to make. */
+interface Candidate {
+  asked: Asked;
+  decision: Decision;
+}
+
 /** What the last interval did, for `/status`. */
 export interface CycleSummary {
   startedAt: string;
@@ -32,9 +38,12 @@ export interface CycleSummary {
   budgetPerS: number;
 }
 
-/** A room is active while it is not closed on the topic and has members online there or an event within the horizon. */
+/**
+ * A room is active while it has members online on the topic, or an event within the horizon. A
+ * room closed on the topic stays active until the horizon passes: Tencent reuses room ids, and a
+ * reopened room whose every Online was lost would otherwise never be asked again.
+ */
 export function isActive(room: RoomActivity, now: number, horizonMs: number): boolean {
-  if (isClosedOnTopic(room)) return false;
   return room.lastSeenAt >= now - horizonMs || room.members.some((member) => member.state === 'online');
 }
 
@@ -49,9 +58,10 @@ async function eachConcurrently<T>(items: readonly T[], limit: number, work: (it
 /**
  * Every interval, asks Tencent for the member list of each active Live room of the partitions
  * this instance owns (paced by its share of the app's budget), waits until the topic is read
- * past where it ended after the lists came back (so callbacks in flight are seen), decides with
- * {@link decideCorrections} and makes the corrections durable in its own outbox, which delivers
- * them to the member-state topic in Kafka transactions, keyed by room.
+ * past where it ended after the lists came back, decides with {@link decideCorrections}, looks
+ * again after the confirm delay at the rooms with something to correct, and makes what both
+ * looks agree on durable in its own outbox, which delivers it to the member-state topic in Kafka
+ * transactions, keyed by room.
  */
 @Injectable()
 export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -123,22 +133,28 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
     this.metrics.cycle();
     const active = this.feed.roomsOf(this.settings.sdkAppId).filter(({ activity }) => activity.source === 'live' && isActive(activity, startedAt, this.settings.activeHorizonMs));
     let asked = 0;
-    let corrections = 0;
+    const candidates: Candidate[] = [];
     for (let at = 0; at < active.length && !this.stopped; at += CHUNK_ROOMS) {
-      const { answers, authFailed } = await this.ask(active.slice(at, at + CHUNK_ROOMS));
+      const { answers, stop } = await this.ask(active.slice(at, at + CHUNK_ROOMS));
       asked += answers.length;
-      corrections += await this.decide(answers);
-      if (authFailed) break;
+      candidates.push(...(await this.decide(answers, true)));
+      if (stop) break;
     }
+    const corrections = await this.confirm(candidates);
     this.last = { startedAt: new Date(startedAt).toISOString(), durationMs: Date.now() - startedAt, activeRooms: active.length, asked, corrections, ownedPartitions: [...owned], budgetPerS: share };
   }
 
-  /** Asks for each room's list; failures are counted and the room waits for the next interval. */
-  private async ask(rooms: { partition: number; activity: RoomActivity }[]): Promise<{ answers: Asked[]; authFailed: boolean }> {
+  /**
+   * Asks for each room's list; a failed room waits for the next interval. A bad signature stops
+   * the interval (every call would fail); a transient failure (rate limit, 5xx, timeout, network)
+   * stops it too and holds the budget back, longer after each interval that fails (1 s doubling
+   * to 60 s), so concurrent failures of one interval count once.
+   */
+  private async ask(rooms: { partition: number; activity: RoomActivity }[]): Promise<{ answers: Asked[]; stop: boolean }> {
     const answers: Asked[] = [];
-    const state = { authFailed: false };
+    const state = { authFailed: false, transient: false };
     await eachConcurrently(rooms, CONCURRENCY, async ({ partition, activity }) => {
-      if (state.authFailed || this.stopped) return;
+      if (state.authFailed || state.transient || this.stopped) return;
       const askedAt = Date.now();
       try {
         const answer = await this.client.getMemberList(activity.roomId);
@@ -151,23 +167,26 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
           if (!state.authFailed) this.logger.error({ message: 'Tencent refused the administrator\'s signature: check RECONCILE_ADMIN_IDENTIFIER and RECONCILE_SECRET_KEY', code: error.code, error: error.message });
           state.authFailed = true;
         } else if (error.retryable) {
-          const waitMs = this.backoff.next();
-          this.budget.pause(waitMs);
-          this.logger.warn({ message: 'Tencent\'s server API failed; backing off', code: error.code, waitMs, error: error.message });
+          if (!state.transient) {
+            const waitMs = this.backoff.next();
+            this.budget.pause(waitMs);
+            this.logger.warn({ message: 'Tencent\'s server API failed; backing off until the next interval', code: error.code, waitMs, error: error.message });
+          }
+          state.transient = true;
         } else {
           this.logger.warn({ message: 'Tencent refused a member list request', code: error.code, roomId: activity.roomId, error: error.message });
         }
       }
     });
-    return { answers, authFailed: state.authFailed };
+    return { answers, stop: state.authFailed || state.transient };
   }
 
-  /** Waits for the topic to be read up to its end now, then decides and publishes; returns the corrections made. */
-  private async decide(answers: readonly Asked[]): Promise<number> {
-    if (answers.length === 0) return 0;
+  /** Waits for the topic to be read up to its end now, then decides each answered room; rooms with corrections to make come back. */
+  private async decide(answers: readonly Asked[], count: boolean): Promise<Candidate[]> {
+    if (answers.length === 0) return [];
     const ends = await this.feed.endOffsets(new Set(answers.map((asked) => asked.partition)));
     const reached = await this.feed.readUpTo(ends, this.settings.catchUpTimeoutMs);
-    let made = 0;
+    const candidates: Candidate[] = [];
     for (const asked of answers) {
       if (!reached.has(asked.partition)) {
         this.metrics.notReconciled('not_caught_up');
@@ -177,12 +196,39 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
       const answer: RoomAnswer =
         asked.answer.kind === 'room_not_found' ? asked.answer : { kind: 'list', list: { listed: asked.answer.listed, memberCount: asked.answer.memberCount } };
       const decision = decideCorrections({ room, answer, askedAt: asked.askedAt, stalenessMs: this.settings.stalenessMs, clockSkewMs: this.settings.clockSkewMs });
-      this.metrics.checked();
-      if (decision.unreconciled > 0) this.metrics.notReconciled('capped');
-      if (decision.deferred > 0) this.metrics.notReconciled('deferred');
-      if (decision.corrections.length === 0) continue;
+      if (count) {
+        this.metrics.checked();
+        if (decision.unreconciled > 0) this.metrics.notReconciled('capped');
+        if (decision.deferred > 0) this.metrics.notReconciled('deferred');
+      }
+      if (decision.corrections.length > 0) candidates.push({ asked: { ...asked, room }, decision });
+    }
+    return candidates;
+  }
+
+  /**
+   * Looks again, after the confirm delay, at the rooms whose first look found something to
+   * correct: the topic is read to its end once more and the same answer decided again, and only
+   * what both looks propose is published ({@link confirmedCorrections}). A callback that was on
+   * its way to the topic at the first look (Tencent's list can be newer than the topic, not only
+   * older) has arrived by then. Tencent is not asked twice: its list is refreshed every ~40 s, a
+   * second call seconds later would only cost budget.
+   */
+  private async confirm(candidates: readonly Candidate[]): Promise<number> {
+    if (candidates.length === 0) return 0;
+    const waitMs = Math.max(...candidates.map((candidate) => candidate.asked.answeredAt)) + this.settings.confirmDelayMs - Date.now();
+    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    if (this.stopped) return 0;
+    const second = new Map((await this.decide(candidates.map((candidate) => candidate.asked), false)).map((candidate) => [candidate.asked.room.roomId, candidate]));
+    let made = 0;
+    for (const { asked, decision } of candidates) {
+      const again = second.get(asked.room.roomId);
+      const corrections = again === undefined ? [] : confirmedCorrections(decision, again.decision);
+      if (corrections.length < decision.corrections.length) this.metrics.notReconciled('deferred');
+      if (corrections.length === 0) continue;
+      const { room } = asked;
       const context = { sdkAppId: room.sdkAppId, roomId: room.roomId, source: room.source, eventTime: decision.eventTime, receivedAt: asked.answeredAt };
-      const events = decision.corrections.map((correction) => reconciledEvent(context, correction));
+      const events = corrections.map((correction) => reconciledEvent(context, correction));
       await this.publish(events);
       made += events.length;
     }

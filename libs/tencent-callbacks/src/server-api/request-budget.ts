@@ -26,12 +26,20 @@ export class RequestBudget {
     this.nextAt = Math.max(this.nextAt, this.now() + ms);
   }
 
-  /** Resolves when a call may start, taking its place in the budget. */
+  /**
+   * Resolves when a call may start, taking its place in the budget. Places are counted from when
+   * calls really start, not from when they were due: callers woken late together (a busy event
+   * loop) still start one spacing apart, so no second ever holds more than the rate.
+   */
   async take(): Promise<void> {
-    const now = this.now();
-    const at = Math.max(now, this.nextAt);
-    this.nextAt = at + 1000 / Math.max(this.ratePerS, 0.001);
-    // The global timer (not node:timers/promises): fake timers drive it in specs.
-    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
+    for (;;) {
+      const now = this.now();
+      if (now >= this.nextAt) {
+        this.nextAt = now + 1000 / Math.max(this.ratePerS, 0.001);
+        return;
+      }
+      // The global timer (not node:timers/promises): fake timers drive it in specs.
+      await new Promise((resolve) => setTimeout(resolve, this.nextAt - now));
+    }
   }
 }
