@@ -110,13 +110,14 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       const started = Date.now();
-      this.running = this.cycle()
+      this.running = this.runInterval()
         .catch((error: unknown) => this.logger.error({ message: 'reconcile interval failed', error: error instanceof Error ? error.message : String(error) }))
         .finally(() => this.schedule(Math.max(0, this.settings.intervalMs - (Date.now() - started))));
     }, delayMs);
   }
 
-  private async cycle(): Promise<void> {
+  /** One interval: every active room of the owned partitions asked, decided, confirmed, corrected. The timer runs it; specs call it. */
+  async runInterval(): Promise<void> {
     const notReady = this.feed.notReadyReason;
     if (notReady !== undefined) {
       this.logger.debug({ message: 'reconcile interval skipped', reason: notReady });
