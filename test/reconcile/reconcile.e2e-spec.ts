@@ -197,4 +197,19 @@ describe('reconciliation with real processes: relay, two reconcilers, presence, 
     // Both instances corrected rooms of their own partitions.
     expect(statuses.filter((status) => Object.keys(status.totals.corrections).length > 0)).toHaveLength(2);
   });
+
+  it('exits 1 and names the wrong rooms when no reconciler repairs them (the stand-in on a port no reconciler asks)', async () => {
+    const otherPort = await freePort();
+    const run = await runTool('simulate', [
+      '--url', relay.url, '--app', TEST_APP_ID, '--rooms', '60', '--rate', '100', '--duration', '3',
+      '--brokers', BROKERS, '--topic', topic, '--wait', '3', '--drop', '0.3',
+      '--reconcile', '--tencent-key', SECRET_KEY, '--tencent-listen', `127.0.0.1:${otherPort}`, '--list-delay', '1', '--reconcile-interval', '1',
+    ]);
+    appendToSpecLog(`simulate without a reconciler exited ${run.code}:\n${run.stdout}\n${run.stderr}\n`);
+    expect(run.code).toBe(1);
+    expect(count(run.stdout, 'corrections')).toBe(0);
+    expect(count(run.stdout, 'tencent calls')).toBe(0);
+    expect(run.stdout).toMatch(/^ {2}wrong roster: sim-[0-9a-f]{8}-\d+: [+-]/m);
+    expect(run.stdout).toMatch(/verdict: FAIL, \d+ room\(s\) whose roster differs from the truth$/m);
+  });
 });
