@@ -6,6 +6,9 @@
  *                                        and docs/configuration.md
  *   node scripts/config-docs.ts --check  exits 1 when either file differs from the schema
  *
+ * The reconciler's table (apps/reconciler/src/config/config-variables.ts) goes to
+ * docs/reconciliation.md, between markers of its own.
+ *
  * Runs under Node's type stripping (erasable syntax only) and is imported by the unit test.
  */
 import * as fs from 'node:fs';
@@ -19,6 +22,14 @@ export const CONFIG_END = '<!-- config:end -->';
 /** Files whose configuration section is generated, relative to the repository root. */
 export const CONFIG_DOC_FILES = ['README.md', 'docs/configuration.md'];
 
+/** The reconciler's own table (apps/reconciler/src/config/config-variables.ts), between markers of its own. */
+export const RECONCILER_CONFIG_DOC = {
+  file: 'docs/reconciliation.md',
+  schema: 'apps/reconciler/src/config/config-variables.ts',
+  start: '<!-- reconciler-config:start -->',
+  end: '<!-- reconciler-config:end -->',
+} as const;
+
 /** The markdown table of the variables, in schema order. */
 export function renderConfigTable(variables: readonly ConfigVariable[]): string {
   const rows = variables.map((variable) => {
@@ -29,21 +40,21 @@ export function renderConfigTable(variables: readonly ConfigVariable[]): string 
 }
 
 /** The text between the markers, or undefined when the document has none. */
-export function extractConfigSection(document: string): string | undefined {
-  const start = document.indexOf(CONFIG_START);
-  const end = document.indexOf(CONFIG_END);
+export function extractConfigSection(document: string, markers = { start: CONFIG_START, end: CONFIG_END }): string | undefined {
+  const start = document.indexOf(markers.start);
+  const end = document.indexOf(markers.end);
   if (start === -1 || end === -1 || end < start) return undefined;
-  return document.slice(start + CONFIG_START.length, end).trim();
+  return document.slice(start + markers.start.length, end).trim();
 }
 
 /** The document with the text between the markers replaced by `table`. */
-export function replaceConfigSection(document: string, table: string): string {
-  const start = document.indexOf(CONFIG_START);
-  const end = document.indexOf(CONFIG_END);
+export function replaceConfigSection(document: string, table: string, markers = { start: CONFIG_START, end: CONFIG_END }): string {
+  const start = document.indexOf(markers.start);
+  const end = document.indexOf(markers.end);
   if (start === -1 || end === -1 || end < start) {
-    throw new Error(`the document has no ${CONFIG_START} … ${CONFIG_END} section`);
+    throw new Error(`the document has no ${markers.start} … ${markers.end} section`);
   }
-  return `${document.slice(0, start + CONFIG_START.length)}\n${table}\n${document.slice(end)}`;
+  return `${document.slice(0, start + markers.start.length)}\n${table}\n${document.slice(end)}`;
 }
 
 async function cli(argv: string[]): Promise<number> {
@@ -53,16 +64,22 @@ async function cli(argv: string[]): Promise<number> {
   const table = renderConfigTable(CONFIG_VARIABLES);
   const check = argv.includes('--check');
   let drift = 0;
-  for (const file of CONFIG_DOC_FILES) {
+  const reconcilerSchema = path.join(root, RECONCILER_CONFIG_DOC.schema);
+  const { RECONCILER_CONFIG_VARIABLES } = (await import(pathToFileURL(reconcilerSchema).href)) as { RECONCILER_CONFIG_VARIABLES: readonly ConfigVariable[] };
+  const sections = [
+    ...CONFIG_DOC_FILES.map((file) => ({ file, table, markers: { start: CONFIG_START, end: CONFIG_END } })),
+    { file: RECONCILER_CONFIG_DOC.file, table: renderConfigTable(RECONCILER_CONFIG_VARIABLES), markers: { start: RECONCILER_CONFIG_DOC.start, end: RECONCILER_CONFIG_DOC.end } },
+  ];
+  for (const { file, table, markers } of sections) {
     const full = path.join(root, file);
     if (!fs.existsSync(full)) continue;
     const before = fs.readFileSync(full, 'utf8');
-    if (extractConfigSection(before) === undefined) continue;
-    const after = replaceConfigSection(before, table);
+    if (extractConfigSection(before, markers) === undefined) continue;
+    const after = replaceConfigSection(before, table, markers);
     if (after === before) continue;
     if (check) {
       drift += 1;
-      process.stderr.write(`${file}: configuration table differs from ${path.relative(root, schema)}; run npm run docs:config\n`);
+      process.stderr.write(`${file}: configuration table differs from its schema (config-variables.ts); run npm run docs:config\n`);
     } else {
       fs.writeFileSync(full, after);
       process.stdout.write(`${file}: configuration table updated\n`);

@@ -27,10 +27,16 @@ export interface ScenarioOptions {
   destroyAt?: number;
   /** Milliseconds since the epoch; EventTimes follow it. @default Date.now */
   now?: () => number;
+  /**
+   * Told every change of who is in a room, as it happens (whether or not its callback is ever
+   * sent): the room's members online after it, or null when the room was destroyed. The truth a
+   * stand-in for Tencent's member list serves.
+   */
+  onTruth?: (roomId: string, at: number, online: readonly Account[] | null) => void;
 }
 
 /** An account as Tencent sends it: a JSON string, or a bare JSON integer beyond 2^53. */
-interface Account {
+export interface Account {
   text: string;
   bareInteger: boolean;
 }
@@ -123,7 +129,11 @@ export class CallbackScenario {
     this.sent += 1;
     if (index === (this.options.destroyAt ?? 40)) {
       const fullest = this.rooms.reduce((best, room) => (room.online.length > best.online.length ? room : best), this.rooms[0]);
-      if (fullest.open) return this.remember(fullest, this.destroy(fullest));
+      if (fullest.open) {
+        const destroyed = this.destroy(fullest);
+        this.options.onTruth?.(String(fullest.id), fullest.clock, null);
+        return this.remember(fullest, destroyed);
+      }
     }
     const room = this.rooms[Math.floor(this.random() * this.rooms.length)];
     if (room.held !== undefined && room.recent.length > 0 && room.recent[room.recent.length - 1].id !== room.held.id) {
@@ -150,6 +160,12 @@ export class CallbackScenario {
   }
 
   private step(room: Room): SimulatedCallback {
+    const callback = this.change(room);
+    this.options.onTruth?.(String(room.id), room.clock, room.open ? [...room.online] : null);
+    return callback;
+  }
+
+  private change(room: Room): SimulatedCallback {
     if (!room.open) {
       room.open = true;
       return room.source === 'live' ? this.liveCreate(room) : this.trtcRoomOnly(room, TRTC.createRoom);

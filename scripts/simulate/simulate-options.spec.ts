@@ -17,6 +17,14 @@ describe('parseSimulateOptions', () => {
     expect(parseSimulateOptions([...required, '--brokers', 'b:1', '--topic', 'x'], { KAFKA_BROKERS: 'k:9092' })).toMatchObject({ brokers: 'b:1', topic: 'x' });
   });
 
+  it('reads --drop and the stand-in\'s flags with --reconcile', () => {
+    expect(parseSimulateOptions(required, {})).toMatchObject({ drop: 0 });
+    expect(parseSimulateOptions(required, {})!.reconcile).toBeUndefined();
+    const options = parseSimulateOptions([...required, '--brokers', 'b:1', '--drop', '0.1', '--reconcile', '--tencent-key', 'k', '--tencent-listen', '127.0.0.1:0', '--list-delay', '2', '--reconcile-interval', '2'], {})!;
+    expect(options).toMatchObject({ drop: 0.1 });
+    expect(options.reconcile).toEqual({ host: '127.0.0.1', port: 0, secretKey: 'k', adminIdentifier: 'administrator', listDelayMs: 2_000, ratePerS: 200, intervalMs: 2_000, truthFile: undefined });
+  });
+
   it('returns undefined for --help', () => {
     expect(parseSimulateOptions(['--help'], {})).toBeUndefined();
   });
@@ -30,6 +38,10 @@ describe('parseSimulateOptions', () => {
     [[...required, '--rate', '0'], /--rate must be a number above 0/],
     [[...required, '--duration', 'x'], /--duration must be/],
     [[...required, '--bogus'], /Unknown option '--bogus'/],
+    [[...required, '--drop', '1'], /--drop must be a share from 0 to below 1/],
+    [[...required, '--reconcile', '--tencent-key', 'k'], /--reconcile reads the rosters back from the topic: give --brokers/],
+    [[...required, '--reconcile', '--brokers', 'b:1'], /--reconcile needs --tencent-key/],
+    [[...required, '--reconcile', '--brokers', 'b:1', '--tencent-key', 'k', '--tencent-listen', 'nowhere'], /--tencent-listen must be host:port/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseSimulateOptions(argv, {})).toThrow(UsageError);
     expect(() => parseSimulateOptions(argv, {})).toThrow(message);

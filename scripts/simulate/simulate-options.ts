@@ -20,10 +20,25 @@ every acknowledged event reached the topic.
   --topic NAME      member-state topic                                           default MEMBER_STATE_TOPIC or ${DEFAULT_MEMBER_STATE_TOPIC}
   --wait S          longest wait for events still missing after sending           default 30
   --seed N          the mix of callbacks (the same seed sends the same mix)       default 1
+  --drop P          share of callbacks never sent (lost on the way), 0 to 1       default 0
+
+Reconciliation (docs/reconciliation.md): a stand-in for Tencent's room service serves
+get_member_list over the rooms' truth, and the verdict checks the rosters read back from the topic.
+  --reconcile               serve the stand-in and check the rosters (Live rooms only; needs --brokers)
+  --tencent-listen H:P      where the stand-in listens (the reconciler's RECONCILE_API_DOMAIN
+                            is http://H:P)                                       default 127.0.0.1:9100
+  --tencent-key K           the app's secret key the UserSig must be signed with (RECONCILE_SECRET_KEY)
+  --tencent-admin ID        the administrator account (RECONCILE_ADMIN_IDENTIFIER)  default administrator
+  --list-delay S            how old the stand-in's lists are (Tencent: about 40)  default 40
+  --tencent-rate N          requests per second it accepts (Tencent: 200)         default 200
+  --reconcile-interval S    the reconciler's RECONCILE_INTERVAL_MS, in seconds    default 60
+  --truth-file PATH         also write, at the end, the rooms' truth and the stand-in's asks as JSON
+                            {"rooms": {roomId: [members]}, "asks": {roomId: n}, "maxPerSecond", "rateLimited"}
 
 SASL and TLS to the brokers come from the relay's variables (KAFKA_SASL_*, KAFKA_SSL).
 Exit status: 0 all acknowledged and (with --brokers) all on the topic; 1 an acknowledged event
-is missing from the topic; 2 usage, or the brokers could not be read; 3 valid callbacks were refused or got no answer.`;
+is missing from the topic, or (--reconcile) a room's roster differs from its truth after the list
+delay and the interval; 2 usage, or the brokers could not be read; 3 valid callbacks were refused or got no answer.`;
 
 /** A checked command line. */
 export interface SimulateOptions {
@@ -40,6 +55,22 @@ export interface SimulateOptions {
   waitMs: number;
   seed: number;
   runId: string;
+  /** Share of callbacks never sent. */
+  drop: number;
+  /** Set with --reconcile. */
+  reconcile?: ReconcileOptions;
+}
+
+/** The stand-in for Tencent's room service and the roster check. */
+export interface ReconcileOptions {
+  host: string;
+  port: number;
+  secretKey: string;
+  adminIdentifier: string;
+  listDelayMs: number;
+  ratePerS: number;
+  intervalMs: number;
+  truthFile?: string;
 }
 
 function positive(name: string, text: string, max: number): number {
@@ -70,6 +101,15 @@ export function parseSimulateOptions(argv: readonly string[], env: Record<string
         topic: { type: 'string' },
         wait: { type: 'string', default: '30' },
         seed: { type: 'string', default: '1' },
+        drop: { type: 'string', default: '0' },
+        reconcile: { type: 'boolean' },
+        'tencent-listen': { type: 'string', default: '127.0.0.1:9100' },
+        'tencent-key': { type: 'string' },
+        'tencent-admin': { type: 'string', default: 'administrator' },
+        'list-delay': { type: 'string', default: '40' },
+        'tencent-rate': { type: 'string', default: '200' },
+        'reconcile-interval': { type: 'string', default: '60' },
+        'truth-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -87,6 +127,26 @@ export function parseSimulateOptions(argv: readonly string[], env: Record<string
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url must be http or https, got "${values.url}"`);
   const brokers = values.brokers ?? (env.KAFKA_BROKERS?.trim() || undefined);
+  const drop = Number(values.drop);
+  if (!Number.isFinite(drop) || drop < 0 || drop >= 1) throw new UsageError(`--drop must be a share from 0 to below 1, got "${values.drop}"`);
+  let reconcile: ReconcileOptions | undefined;
+  if (values.reconcile === true) {
+    if (brokers === undefined) throw new UsageError('--reconcile reads the rosters back from the topic: give --brokers');
+    if (values['tencent-key'] === undefined) throw new UsageError('--reconcile needs --tencent-key, the secret key the reconciler signs with');
+    const listen = /^(.+):(\d{1,5})$/.exec(values['tencent-listen']);
+    if (listen === null || Number(listen[2]) > 65535) throw new UsageError(`--tencent-listen must be host:port, got "${values['tencent-listen']}"`);
+    reconcile = {
+      host: listen[1],
+      port: Number(listen[2]),
+      secretKey: values['tencent-key'],
+      adminIdentifier: values['tencent-admin'],
+      listDelayMs: Number(values['list-delay']) >= 0 ? Number(values['list-delay']) * 1000 : Number.NaN,
+      ratePerS: positive('tencent-rate', values['tencent-rate'], 100_000),
+      intervalMs: positive('reconcile-interval', values['reconcile-interval'], 86_400) * 1000,
+      truthFile: values['truth-file'],
+    };
+    if (!Number.isFinite(reconcile.listDelayMs)) throw new UsageError(`--list-delay must be seconds, 0 or more, got "${values['list-delay']}"`);
+  }
   return {
     url,
     sdkAppId: values.app,
@@ -100,5 +160,7 @@ export function parseSimulateOptions(argv: readonly string[], env: Record<string
     waitMs: positive('wait', values.wait, 3600) * 1000,
     seed: Math.round(positive('seed', values.seed, 2 ** 31)),
     runId: randomBytes(4).toString('hex'),
+    drop,
+    ...(reconcile !== undefined && { reconcile }),
   };
 }

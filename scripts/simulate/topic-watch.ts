@@ -1,4 +1,4 @@
-import { decodeMemberEvent } from '@app/member-events';
+import { decodeMemberEvent, RECONCILED_CAUSE, Roster } from '@app/member-events';
 import type { Consumer, Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,6 +13,8 @@ export interface TopicTally {
   duplicates: number;
   /** Records keyed by one of the run's rooms that break the member-event contract. */
   violations: string[];
+  /** Corrections of a reconciler (cause `reconciled`) among the run's records. */
+  reconciled: number;
 }
 
 /**
@@ -21,7 +23,9 @@ export interface TopicTally {
  * the contract's decoder. Records of other rooms (a live topic carries real traffic) are skipped.
  */
 export class TopicWatch {
-  readonly tally: TopicTally = { byKey: new Map(), duplicates: 0, violations: [] };
+  readonly tally: TopicTally = { byKey: new Map(), duplicates: 0, violations: [], reconciled: 0 };
+  /** The run's rooms as a subscriber sees them: every record of the run applied, as presence applies it. */
+  readonly roster = new Roster();
   private readonly eventIds = new Set<string>();
   private consumer: Consumer | undefined;
   private lastRecordAt = Date.now();
@@ -61,11 +65,16 @@ export class TopicWatch {
         }
         const event = decoded.event;
         if (!this.roomIds.has(event.roomId)) return;
+        this.roster.apply(event);
         if (this.eventIds.has(event.eventId)) {
           this.tally.duplicates += 1;
           return;
         }
         this.eventIds.add(event.eventId);
+        if (event.cause === RECONCILED_CAUSE) {
+          this.tally.reconciled += 1;
+          return;
+        }
         const eventKey = expectedEventKey({ kind: event.kind, source: event.source, roomId: event.roomId, eventTime: event.eventTime });
         this.tally.byKey.set(eventKey, (this.tally.byKey.get(eventKey) ?? 0) + 1);
       },

@@ -29,7 +29,7 @@ function sent(overrides: Partial<SendResult> = {}): SendResult {
 
 describe('verdictOf', () => {
   it('is OK when every acknowledged event is on the topic, and counts duplicates', () => {
-    const verdict = verdictOf(sent(), { byKey: new Map([[event(1)[0], 1], [event(2)[0], 1]]), duplicates: 1, violations: [] });
+    const verdict = verdictOf(sent(), { byKey: new Map([[event(1)[0], 1], [event(2)[0], 1]]), duplicates: 1, violations: [], reconciled: 0 });
     expect(verdict.exitCode).toBe(EXIT_OK);
     expect(verdict.topic).toMatchObject({ found: 2, missing: [], duplicated: 1 });
     expect(verdict.latencyMs.p50).toBeCloseTo(2, 0);
@@ -37,14 +37,14 @@ describe('verdictOf', () => {
   });
 
   it('fails with exit 1 and names the events when an acknowledged one is missing', () => {
-    const verdict = verdictOf(sent(), { byKey: new Map([[event(1)[0], 1]]), duplicates: 0, violations: [] });
+    const verdict = verdictOf(sent(), { byKey: new Map([[event(1)[0], 1]]), duplicates: 0, violations: [], reconciled: 0 });
     expect(verdict.exitCode).toBe(EXIT_MISSING);
     expect(verdict.topic!.missing).toEqual([event(2)[0]]);
     expect(formatVerdict(verdict, 1)).toContain('missing: live|member_state|r|2');
   });
 
   it('fails with exit 1 when a record of the run breaks the contract', () => {
-    const verdict = verdictOf(sent(), { byKey: new Map([[event(1)[0], 1], [event(2)[0], 1]]), duplicates: 0, violations: ['offset 3: bad'] });
+    const verdict = verdictOf(sent(), { byKey: new Map([[event(1)[0], 1], [event(2)[0], 1]]), duplicates: 0, violations: ['offset 3: bad'], reconciled: 0 });
     expect(verdict.exitCode).toBe(EXIT_MISSING);
   });
 
@@ -60,7 +60,24 @@ describe('verdictOf', () => {
       byKey: new Map([[event(1)[0], 1], [event(2)[0], 1], [event(3)[0], 1]]),
       duplicates: 0,
       violations: [],
+      reconciled: 0,
     });
     expect(verdict.topic!.unacknowledged).toBe(1);
+  });
+
+  it('with --reconcile, fails when a room\'s roster differs from the truth and prints the roster line', () => {
+    const tally = { byKey: new Map([[event(1)[0], 1], [event(2)[0], 1]]), duplicates: 0, violations: [], reconciled: 3 };
+    const check = { rooms: 200, equal: 199, unseen: 1, wrong: ['room_7: +bob'], corrections: 3, calls: 420, rateLimited: 0, maxPerSecond: 40, waitedMs: 6_000 };
+    const failed = verdictOf(sent(), tally, 12, check);
+    expect(failed.exitCode).toBe(EXIT_MISSING);
+    const text = formatVerdict(failed, 10);
+    expect(text).toMatch(/^ {2}rosters\s+199\/200 {3}rooms whose roster read back from the topic equals the truth/m);
+    expect(text).toMatch(/^ {2}dropped\s+12/m);
+    expect(text).toMatch(/^ {2}unseen rooms\s+1 {3}every callback of these rooms was lost/m);
+    expect(text).toContain('wrong roster: room_7: +bob');
+    expect(text).toMatch(/verdict: FAIL, 1 room\(s\) whose roster differs from the truth$/);
+    const ok = verdictOf(sent(), tally, 12, { ...check, equal: 200, wrong: [] });
+    expect(ok.exitCode).toBe(EXIT_OK);
+    expect(formatVerdict(ok, 10)).toMatch(/verdict: OK, every acknowledged event is on the topic and every room's roster equals the truth$/);
   });
 });

@@ -31,11 +31,33 @@ export interface Verdict {
     violations: string[];
   };
   latencyMs: { p50: number; p99: number; max: number };
+  /** Callbacks never sent (`--drop`). */
+  dropped: number;
+  /** With `--reconcile`: the rosters read back from the topic against the truth, and what the stand-in served. */
+  reconcile?: RosterCheck;
   exitCode: number;
 }
 
+/** The rosters of the run's rooms against the truth, after the list delay and the reconcile interval. */
+export interface RosterCheck {
+  rooms: number;
+  /** Rooms whose roster (read back from the topic, as presence applies it) equals the truth. */
+  equal: number;
+  /** Rooms with members whose every callback was lost: the topic never named them (not in `rooms`). */
+  unseen: number;
+  /** A few rooms that differ, `room: +member -member`. */
+  wrong: string[];
+  /** Corrections (cause reconciled) of the run's rooms on the topic. */
+  corrections: number;
+  /** get_member_list calls the stand-in answered, rate-limited ones, and the most asks of one room. */
+  calls: number;
+  rateLimited: number;
+  maxPerSecond: number;
+  waitedMs: number;
+}
+
 /** Compares what was acknowledged with what the topic holds. */
-export function verdictOf(send: SendResult, tally?: TopicTally): Verdict {
+export function verdictOf(send: SendResult, tally?: TopicTally, dropped = 0, reconcile?: RosterCheck): Verdict {
   const refused = [...send.statuses].reduce((sum, [status, count]) => (status === 200 ? sum : sum + count), 0);
   const networkErrors = [...send.networkErrors.values()].reduce((sum, count) => sum + count, 0);
   const toMs = (micros: number) => Math.round(micros / 10) / 100;
@@ -54,6 +76,8 @@ export function verdictOf(send: SendResult, tally?: TopicTally): Verdict {
       p99: toMs(send.latency.getValueAtPercentile(99)),
       max: toMs(send.latency.maxValue),
     },
+    dropped,
+    ...(reconcile !== undefined && { reconcile }),
     exitCode: EXIT_OK,
   };
   if (tally !== undefined) {
@@ -61,7 +85,8 @@ export function verdictOf(send: SendResult, tally?: TopicTally): Verdict {
     const unacknowledged = [...send.unansweredEvents].filter((key) => tally.byKey.has(key)).length;
     verdict.topic = { found: verdict.expected - missing.length, missing, duplicated: tally.duplicates, unacknowledged, violations: tally.violations };
   }
-  if (verdict.topic !== undefined && (verdict.topic.missing.length > 0 || verdict.topic.violations.length > 0)) {
+  const rostersWrong = reconcile !== undefined && reconcile.equal < reconcile.rooms;
+  if (rostersWrong || (verdict.topic !== undefined && (verdict.topic.missing.length > 0 || verdict.topic.violations.length > 0))) {
     verdict.exitCode = EXIT_MISSING;
   } else if (refused > 0 || networkErrors > 0 || send.acknowledged === 0) {
     verdict.exitCode = EXIT_REFUSED;
@@ -81,6 +106,7 @@ export function formatVerdict(verdict: Verdict, seconds: number): string {
     row('acknowledged', verdict.acknowledged, verdict.statuses.map(([status, count]) => `${status}: ${count}`).join(', ')),
   ];
   if (verdict.networkErrors > 0) lines.push(row('no answer', verdict.networkErrors));
+  if (verdict.dropped > 0) lines.push(row('dropped', verdict.dropped, 'never sent (--drop): lost on the way, as Tencent does not retry'));
   lines.push(row('expected events', verdict.expected, 'distinct events of acknowledged callbacks'));
   if (verdict.topic !== undefined) {
     lines.push(
@@ -90,6 +116,16 @@ export function formatVerdict(verdict: Verdict, seconds: number): string {
     );
     if (verdict.topic.unacknowledged > 0) lines.push(row('unanswered', verdict.topic.unacknowledged, 'on the topic, but their callback got no 200'));
     if (verdict.topic.violations.length > 0) lines.push(row('bad records', verdict.topic.violations.length, 'break the member-event contract'));
+  }
+  const check = verdict.reconcile;
+  if (check !== undefined) {
+    lines.push(
+      row('rosters', `${check.equal}/${check.rooms}`, `rooms whose roster read back from the topic equals the truth, ${(check.waitedMs / 1000).toFixed(1)} s after the last callback`),
+      row('unseen rooms', check.unseen, 'every callback of these rooms was lost: the topic never named them, nothing can reconcile them'),
+      row('corrections', check.corrections, 'reconciled events of the run\'s rooms on the topic'),
+      row('tencent calls', check.calls, `get_member_list pages served, ${check.rateLimited} rate-limited, at most ${check.maxPerSecond} in a second`),
+    );
+    for (const wrong of check.wrong.slice(0, 10)) lines.push(`  wrong roster: ${wrong}`);
   }
   lines.push(`  answer latency  p50 ${verdict.latencyMs.p50} ms, p99 ${verdict.latencyMs.p99} ms, max ${verdict.latencyMs.max} ms`);
   for (const refusal of verdict.refusals) lines.push(`  refused: ${refusal}`);
@@ -102,10 +138,13 @@ export function formatVerdict(verdict: Verdict, seconds: number): string {
 function conclusion(verdict: Verdict): string {
   if (verdict.exitCode === EXIT_MISSING) {
     const missing = verdict.topic?.missing.length ?? 0;
+    const check = verdict.reconcile;
+    if (missing === 0 && check !== undefined && check.equal < check.rooms) return `verdict: FAIL, ${check.rooms - check.equal} room(s) whose roster differs from the truth`;
     return missing > 0 ? `verdict: FAIL, ${missing} acknowledged event(s) not on the topic` : 'verdict: FAIL, records of this run break the member-event contract';
   }
   if (verdict.exitCode === EXIT_REFUSED) {
     return verdict.acknowledged === 0 ? 'verdict: FAIL, no callback was acknowledged' : `verdict: FAIL, ${verdict.refused + verdict.networkErrors} valid callback(s) refused or unanswered`;
   }
+  if (verdict.reconcile !== undefined) return 'verdict: OK, every acknowledged event is on the topic and every room\'s roster equals the truth';
   return verdict.topic === undefined ? 'verdict: OK, every callback acknowledged (pass --brokers to check the topic too)' : 'verdict: OK, every acknowledged event is on the topic';
 }

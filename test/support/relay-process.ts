@@ -68,10 +68,10 @@ export class RelayProcess {
     this.exited = new Promise((resolveExit) => child.once('exit', (code, signal) => resolveExit({ code, signal })));
   }
 
-  /** Spawns the relay and resolves once it answers HTTP (HTTPS when `env` has `TLS_CERT_FILE`). */
-  static async start(env: Record<string, string>): Promise<RelayProcess> {
+  /** Spawns the relay (or another built app of the project: `main`) and resolves once it answers HTTP (HTTPS when `env` has `TLS_CERT_FILE`). */
+  static async start(env: Record<string, string>, main = RELAY_MAIN): Promise<RelayProcess> {
     const port = env.PORT ?? String(await freePort());
-    const child = spawn(process.execPath, [RELAY_MAIN], {
+    const child = spawn(process.execPath, [main], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', ...env, PORT: port },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -33,8 +33,8 @@ describe('docs/asyncapi.yaml', () => {
     expect(MEMBER_EVENT_SCHEMA).toEqual(schemaFile);
   });
 
-  it('has examples of member_state and room_closed', () => {
-    expect(examples.map((example) => example.name)).toEqual(['enter', 'heartbeat-interrupt', 'room-closed']);
+  it('has examples of member_state, room_closed and a reconciled correction', () => {
+    expect(examples.map((example) => example.name)).toEqual(['enter', 'heartbeat-interrupt', 'room-closed', 'reconciled']);
   });
 
   it.each(examples.map((example) => [example.name, example] as const))('example %s decodes: payload, key and headers agree', (_name, example) => {

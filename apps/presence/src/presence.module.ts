@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ObservabilityModule } from '@app/observability';
+import { Roster } from '@app/member-events';
 import { PRESENCE_CONFIG, type PresenceConfig } from './config/presence-config';
 import { ConsumerState } from './consumer/consumer-state';
 import { ConsumerStats } from './consumer/consumer-stats';
@@ -7,7 +8,6 @@ import { MemberEventConsumer } from './consumer/member-event.consumer';
 import { HealthController } from './http/health.controller';
 import { RoomsController } from './http/rooms.controller';
 import { PresenceMetrics } from './metrics/presence-metrics';
-import { Roster } from './roster/roster';
 
 /** The presence service: rosters per (app, room) from the member-state topic, served over HTTP. */
 @Module({})

@@ -9,6 +9,7 @@ export {
   type MemberEventKind,
   type MemberEventSource,
   type MemberState,
+  RECONCILED_CAUSE,
 } from './member-event';
 export { DEFAULT_DLQ_TOPIC, DEFAULT_MEMBER_STATE_TOPIC } from './topics';
 export { MEMBER_EVENT_SCHEMA, isMemberEvent, memberEventSchemaProblems } from './member-event.schema';
@@ -28,6 +29,12 @@ export { HeaderMismatchError } from './decode/errors/header-mismatch.error';
 export { InvalidEventJsonError } from './decode/errors/invalid-event-json.error';
 export { KeyMismatchError } from './decode/errors/key-mismatch.error';
 export { SchemaViolationError } from './decode/errors/schema-violation.error';
+
+// Rosters as the topic implies them (pure: what presence and the reconciler apply events to).
+export { DEFAULT_DEDUPE_CAPACITY, Roster, type ApplyOutcome, type MemberEntry, type RoomActivity, type RoomChange, type RoomView } from './roster/roster';
+
+// Corrections of the reconciler (cause `reconciled`).
+export { reconciledEvent, type Correction, type CorrectionContext } from './reconciled-event';
 
 // Dead letters on the dead-letter topic: what a replay tool reads.
 export { DEAD_LETTER_HEADERS, decodeDeadLetter, type DeadLetter, type DeadLetterMessage } from './dead-letter';

@@ -6,14 +6,22 @@ export type MemberEventKind = 'member_state' | 'room_closed';
 
 export type MemberState = 'online' | 'offline';
 
-/** Causes Tencent documents; any other cause is passed through in lower snake case. */
+/**
+ * Causes Tencent documents, and `reconciled`: a correction the reconciler published after
+ * Tencent's member list contradicted the topic (a callback was lost). Any other cause Tencent
+ * sends is passed through in lower snake case.
+ */
 export const KNOWN_CAUSES = [
   'enter',
   'leave',
   'heartbeat_interrupt',
   'heartbeat_recover',
   'kicked',
+  'reconciled',
 ] as const;
+
+/** The cause of every correction the reconciler publishes. */
+export const RECONCILED_CAUSE = 'reconciled' satisfies KnownCause;
 export type KnownCause = (typeof KNOWN_CAUSES)[number];
 
 /** Client details Tencent appends to the callback URL, present only when Tencent sent them. */
@@ -38,9 +46,13 @@ export interface MemberEvent {
   cause: KnownCause | (string & {});
   /** Exact account strings, in the order Tencent sent them. Empty for `room_closed`. */
   members: string[];
-  /** Milliseconds since the epoch, from Tencent. */
+  /**
+   * Milliseconds since the epoch, from Tencent. For a `reconciled` correction: the earliest time
+   * Tencent's member list can describe (when it was fetched, less its staleness), so any event
+   * that followed it has a greater eventTime and wins.
+   */
   eventTime: number;
-  /** ISO-8601 time at which the relay received the callback. */
+  /** ISO-8601 time at which the relay received the callback (a correction: the reconciler received the member list). */
   receivedAt: string;
   client?: MemberEventClient;
 }

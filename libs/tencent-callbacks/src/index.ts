@@ -16,6 +16,20 @@ export { readCallbackQuery, type CallbackQuery, type RawQuery } from './parsing/
 export { liveCallbackSign, verifyLiveSignature } from './auth/live-signature';
 export { trtcCallbackSign, verifyTrtcSignature } from './auth/trtc-signature';
 
+// Tencent's server API: who is in a room (for the reconciler, and the simulator's stand-in).
+export { tlsUserSig, userSigProblem, type UserSigProblem, type UserSigRequest } from './server-api/tls-user-sig';
+export { GET_MEMBER_LIST_PATH, MEMBER_LIST_CAP, TENCENT_API_DOMAINS, TENCENT_ERROR_CODES, tencentApiBaseUrl } from './server-api/tencent-server-api';
+export { RequestBudget } from './server-api/request-budget';
+export { GetMemberListClient, type GetMemberListClientOptions, type MemberListAnswer } from './server-api/get-member-list.client';
+export {
+  TencentApiError,
+  TencentAuthError,
+  TencentRateLimitedError,
+  TencentServerError,
+  TencentTimeoutError,
+  type TencentApiFailure,
+} from './server-api/errors/tencent-api.error';
+
 // Answers.
 export { TENCENT_OK_BODY, tencentFailureBody } from './response/tencent-response';
 export { TRTC_OK_BODY, trtcFailureBody } from './response/trtc-response';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ApplyOutcome } from '../roster/roster';
+import type { ApplyOutcome } from '@app/member-events';
 
 /** Counts of what the consumer did, and whether it has read the topic up to where it stood at start. */
 @Injectable()

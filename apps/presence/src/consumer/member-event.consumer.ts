@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { nestKafkaLogCreator } from '@app/kafka';
-import { decodeMemberEvent } from '@app/member-events';
+import { decodeMemberEvent, Roster } from '@app/member-events';
 import { Kafka, type Admin, type Consumer, type EachBatchPayload } from 'kafkajs';
 import { PRESENCE_CONFIG, type PresenceConfig } from '../config/presence-config';
-import { Roster } from '../roster/roster';
 import { ConsumerState } from './consumer-state';
 import { ConsumerStats } from './consumer-stats';
 import { PresenceStartError } from './presence-start.error';

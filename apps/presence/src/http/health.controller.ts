@@ -1,7 +1,7 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { Roster } from '@app/member-events';
 import { ConsumerState } from '../consumer/consumer-state';
 import { ConsumerStats } from '../consumer/consumer-stats';
-import { Roster } from '../roster/roster';
 
 /** Liveness, readiness (the consumer is consuming and the roster is rebuilt from the topic) and consumer counters. */
 @Controller()

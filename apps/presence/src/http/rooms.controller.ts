@@ -1,5 +1,5 @@
 import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
-import { Roster, type RoomView } from '../roster/roster';
+import { Roster, type RoomView } from '@app/member-events';
 
 /** One online member as served over HTTP. */
 export interface OnlineMemberBody {

@@ -3,10 +3,10 @@ import { Admin, Kafka, logLevel } from 'kafkajs';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { nestKafkaLogCreator } from '@app/kafka';
 import { METRICS_REGISTRY, registerConsumerLag } from '@app/observability';
+import { Roster } from '@app/member-events';
 import { PRESENCE_CONFIG, type PresenceConfig } from '../config/presence-config';
 import { ConsumerState } from '../consumer/consumer-state';
 import { ConsumerStats } from '../consumer/consumer-stats';
-import { Roster } from '../roster/roster';
 
 /**
  * The presence service's metrics, read at scrape time: rooms and online members held, events

@@ -1,4 +1,4 @@
-import type { MemberEvent, MemberState } from '@app/member-events';
+import type { MemberEvent, MemberState } from '../member-event';
 
 /** What the roster knows of one member of a room. Offline members are kept so late, older events cannot resurrect them. */
 export interface MemberEntry {
@@ -11,6 +11,12 @@ export interface MemberEntry {
   /** eventTime of the newest event applied to this member. */
   lastEventTime: number;
   lastEventId: string;
+  /**
+   * The latest of eventTime and receivedAt over the events applied to this member (ms): when the
+   * topic last heard of the member on any clock. A reconciler waits until Tencent's member list
+   * is newer than this before it trusts the list over the topic.
+   */
+  lastSeenAt: number;
 }
 
 /** The newest event that changed a room. */
@@ -32,13 +38,35 @@ export interface RoomView {
   closedAt: number | null;
 }
 
+/** How recently a room was heard of, for a reconciler deciding which rooms are active and whether a list is newer than the topic. */
+export interface RoomActivity {
+  sdkAppId: string;
+  roomId: string;
+  /** The source of the newest event of the room (`live` or `trtc`). */
+  source: MemberEvent['source'];
+  /** The latest of eventTime and receivedAt over every event of the room, stale ones included (ms). */
+  lastSeenAt: number;
+  /** eventTime of the newest room_closed applied, if any. */
+  closedAt: number | null;
+  /** Every member the room has known, online and offline (copies). */
+  members: MemberEntry[];
+}
+
 /** What {@link Roster.apply} did with one event. */
 export type ApplyOutcome = 'applied' | 'stale' | 'duplicate';
 
 interface RoomState {
+  source: MemberEvent['source'];
   members: Map<string, MemberEntry>;
   closedAt: number | null;
   lastChange: RoomChange;
+  lastSeenAt: number;
+}
+
+/** The latest of an event's two times, in ms (receivedAt is ISO-8601; an unparsable one counts as eventTime). */
+function seenAt(event: MemberEvent): number {
+  const received = Date.parse(event.receivedAt);
+  return Number.isNaN(received) ? event.eventTime : Math.max(event.eventTime, received);
 }
 
 /** @default 100_000 */
@@ -77,6 +105,8 @@ export class Roster {
     }
     this.remember(event.eventId);
     const room = this.room(event);
+    room.lastSeenAt = Math.max(room.lastSeenAt, seenAt(event));
+    room.source = event.source;
     const changed = event.kind === 'room_closed' ? this.close(room, event) : this.changeMembers(room, event);
     if (!changed) {
       return 'stale';
@@ -108,6 +138,25 @@ export class Roster {
     return { sdkAppId, roomId, online, lastChange: { ...room.lastChange }, closedAt: room.closedAt };
   }
 
+  /** A room's activity and every member it has known; undefined for a room never seen. */
+  activity(sdkAppId: string, roomId: string): RoomActivity | undefined {
+    const room = this.rooms.get(roomKey(sdkAppId, roomId));
+    if (room === undefined) return undefined;
+    return {
+      sdkAppId,
+      roomId,
+      source: room.source,
+      lastSeenAt: room.lastSeenAt,
+      closedAt: room.closedAt,
+      members: [...room.members.values()].map((member) => ({ ...member })),
+    };
+  }
+
+  /** Forgets a room (a reconciler dropping rooms of partitions it no longer owns). */
+  forget(sdkAppId: string, roomId: string): void {
+    this.rooms.delete(roomKey(sdkAppId, roomId));
+  }
+
   /** Number of rooms known, across apps. */
   get roomCount(): number {
     return this.rooms.size;
@@ -129,8 +178,10 @@ export class Roster {
     let room = this.rooms.get(key);
     if (room === undefined) {
       room = {
+        source: event.source,
         members: new Map(),
         closedAt: null,
+        lastSeenAt: Number.NEGATIVE_INFINITY,
         lastChange: { eventId: event.eventId, kind: event.kind, cause: event.cause, eventTime: Number.NEGATIVE_INFINITY },
       };
       this.rooms.set(key, room);
@@ -143,6 +194,7 @@ export class Roster {
       return false;
     }
     let changed = false;
+    const seen = seenAt(event);
     for (const memberId of event.members) {
       const current = room.members.get(memberId);
       if (current !== undefined && event.eventTime < current.lastEventTime) {
@@ -156,6 +208,7 @@ export class Roster {
         cause: entersState ? event.cause : current.cause,
         lastEventTime: event.eventTime,
         lastEventId: event.eventId,
+        lastSeenAt: Math.max(current?.lastSeenAt ?? Number.NEGATIVE_INFINITY, seen),
       });
       changed = true;
     }
@@ -176,6 +229,7 @@ export class Roster {
         }
         member.lastEventTime = event.eventTime;
         member.lastEventId = event.eventId;
+        member.lastSeenAt = Math.max(member.lastSeenAt, seenAt(event));
       }
     }
     return true;

@@ -1,4 +1,5 @@
-import type { MemberEvent } from '@app/member-events';
+import type { MemberEvent } from '../member-event';
+import { reconciledEvent } from '../reconciled-event';
 import { Roster } from './roster';
 
 let counter = 0;
@@ -163,5 +164,34 @@ describe('Roster', () => {
       expect(roster.view(APP, 'room')).toMatchObject({ online: 1, closedAt: 400, lastChange: { eventTime: 450 } });
     }
     expect(orders.size).toBeGreaterThan(100);
+  });
+
+  it('applies a reconciled correction like any event: it heals a lost Offline, and any later event wins over it', () => {
+    const roster = new Roster();
+    roster.apply(event({ eventTime: 100, members: ['alice', 'bob'] }));
+    // bob's Offline at 200 was lost; the reconciler's list at 1000 (staleness 400) no longer names him.
+    roster.apply(reconciledEvent({ sdkAppId: APP, roomId: 'room', source: 'live', eventTime: 600, receivedAt: 1000 }, { kind: 'member_state', state: 'offline', members: ['bob'] }));
+    expect(online(roster)).toEqual({ alice: { since: 100, cause: 'enter' } });
+    // An event older than the correction that arrives after it is stale; a newer one wins.
+    expect(roster.apply(event({ eventTime: 500, members: ['bob'] }))).toBe('stale');
+    roster.apply(event({ eventTime: 700, members: ['bob'] }));
+    expect(online(roster)).toEqual({ alice: { since: 100, cause: 'enter' }, bob: { since: 700, cause: 'enter' } });
+  });
+
+  it('reports a room\'s activity: every member known, the latest of eventTime and receivedAt, closedAt and source', () => {
+    const roster = new Roster();
+    expect(roster.activity(APP, 'room')).toBeUndefined();
+    roster.apply(event({ eventTime: 100, members: ['alice'], receivedAt: new Date(150).toISOString() }));
+    roster.apply(event({ eventTime: 300, state: 'offline', cause: 'leave', members: ['bob'], receivedAt: new Date(250).toISOString() }));
+    // A stale event still counts as activity of the room, not of the member it does not change.
+    roster.apply(event({ eventTime: 50, members: ['alice'], receivedAt: new Date(900).toISOString() }));
+    const activity = roster.activity(APP, 'room')!;
+    expect(activity).toMatchObject({ sdkAppId: APP, roomId: 'room', source: 'live', lastSeenAt: 900, closedAt: null });
+    expect(activity.members.map(({ memberId, state, lastEventTime, lastSeenAt }) => ({ memberId, state, lastEventTime, lastSeenAt }))).toEqual([
+      { memberId: 'alice', state: 'online', lastEventTime: 100, lastSeenAt: 150 },
+      { memberId: 'bob', state: 'offline', lastEventTime: 300, lastSeenAt: 300 },
+    ]);
+    roster.forget(APP, 'room');
+    expect(roster.activity(APP, 'room')).toBeUndefined();
   });
 });

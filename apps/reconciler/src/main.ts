@@ -1,0 +1,29 @@
+import { Logger } from '@nestjs/common';
+import { createReconcilerApp } from './bootstrap';
+import { loadReconcilerConfig, ReconcilerConfigError, type ReconcilerConfig } from './config/reconciler-config';
+
+async function main(): Promise<void> {
+  let config: ReconcilerConfig;
+  try {
+    config = loadReconcilerConfig();
+  } catch (error) {
+    if (error instanceof ReconcilerConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const app = await createReconcilerApp(config);
+  await app.listen({ port: config.port, host: config.host });
+  const logger = new Logger('Reconciler');
+  if (config.reconcile === undefined) {
+    logger.warn({ message: 'reconciliation is off: set RECONCILE_SDK_APP_ID, RECONCILE_ADMIN_IDENTIFIER and RECONCILE_SECRET_KEY to turn it on', url: await app.getUrl() });
+  } else {
+    logger.log({ message: 'reconciler listening', url: await app.getUrl(), topic: config.topic, groupId: config.groupId });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`reconciler failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

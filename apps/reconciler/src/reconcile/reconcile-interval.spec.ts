@@ -1,0 +1,180 @@
+import { Roster, type MemberEvent } from '@app/member-events';
+import type { Outbox, OutboxEntry } from '@app/outbox';
+import { Registry } from 'prom-client';
+import { RoomTruth } from '../../../../scripts/simulate/room-truth';
+import { TencentStandIn, type StandInOptions } from '../../../../scripts/simulate/tencent-stand-in';
+import { loadReconcilerConfig } from '../config/reconciler-config';
+import type { PartitionOffsets, RoomFeed } from '../feed/room-feed';
+import { ReconcilerMetrics } from '../metrics/reconciler-metrics';
+import { ReconcileLoop } from './reconcile-loop';
+
+const APP = '1400000001';
+const KEY = 'interval-spec-key';
+const ADMIN = 'administrator';
+
+let counter = 0;
+function event(roomId: string, eventTime: number, state: 'online' | 'offline', members: string[]): MemberEvent {
+  counter += 1;
+  return {
+    eventId: counter.toString(16).padStart(32, '0'),
+    kind: 'member_state',
+    source: 'live',
+    sdkAppId: APP,
+    roomId,
+    state,
+    cause: state === 'online' ? 'enter' : 'leave',
+    members,
+    eventTime,
+    receivedAt: new Date(eventTime + 5).toISOString(),
+  };
+}
+
+/** The feed as the loop sees it, over a real Roster; `onReadUpTo` stands for records that reach the topic while the loop waits. */
+class FakeFeed {
+  readonly roster = new Roster();
+  readonly rooms = new Map<string, number>();
+  notReadyReason: string | undefined = undefined;
+  ownership = { owned: [0, 1] as readonly number[], total: 4 };
+  reached = true;
+  onReadUpTo: (() => void) | undefined;
+
+  add(partition: number, item: MemberEvent): void {
+    this.rooms.set(item.roomId, partition);
+    this.roster.apply(item);
+  }
+
+  roomsOf(sdkAppId: string) {
+    return [...this.rooms].map(([roomId, partition]) => ({ partition, activity: this.roster.activity(sdkAppId, roomId)! }));
+  }
+
+  endOffsets(partitions: Iterable<number>): Promise<PartitionOffsets> {
+    return Promise.resolve(new Map([...partitions].map((partition) => [partition, 10n])));
+  }
+
+  readUpTo(ends: PartitionOffsets): Promise<Set<number>> {
+    this.onReadUpTo?.();
+    return Promise.resolve(this.reached ? new Set(ends.keys()) : new Set());
+  }
+
+  activity(sdkAppId: string, roomId: string) {
+    return this.roster.activity(sdkAppId, roomId);
+  }
+
+  applyOwn(item: MemberEvent): void {
+    this.roster.apply(item);
+  }
+}
+
+describe('ReconcileLoop.runInterval against the stand-in for Tencent', () => {
+  const truth = new RoomTruth();
+  let standIn: TencentStandIn;
+  let feed: FakeFeed;
+  let appended: OutboxEntry[];
+  let metrics: ReconcilerMetrics;
+
+  async function loop(standInOptions: Partial<StandInOptions> = {}, env: Record<string, string> = {}): Promise<ReconcileLoop> {
+    await standIn?.close();
+    standIn = new TencentStandIn(truth, { sdkAppId: APP, adminIdentifier: ADMIN, secretKey: KEY, refreshMs: 0, ratePerS: 1_000, ...standInOptions });
+    const url = await standIn.listen(0);
+    const config = loadReconcilerConfig({
+      KAFKA_BROKERS: '127.0.0.1:9092',
+      RECONCILE_SDK_APP_ID: APP,
+      RECONCILE_ADMIN_IDENTIFIER: ADMIN,
+      RECONCILE_SECRET_KEY: KEY,
+      RECONCILE_API_DOMAIN: url,
+      RECONCILE_STALENESS_MS: '1000',
+      RECONCILE_CLOCK_SKEW_MS: '0',
+      RECONCILE_CONFIRM_DELAY_MS: '20',
+      RECONCILE_BUDGET_PER_S: '200',
+      ...env,
+    });
+    appended = [];
+    const outbox = { append: (entries: OutboxEntry[]) => Promise.resolve(void appended.push(...entries)) } as unknown as Outbox;
+    metrics = new ReconcilerMetrics(new Registry());
+    return new ReconcileLoop(config, feed as unknown as RoomFeed, outbox, metrics);
+  }
+
+  beforeEach(() => {
+    feed = new FakeFeed();
+  });
+  afterAll(async () => standIn?.close());
+
+  function published(): MemberEvent[] {
+    return appended.map((entry) => JSON.parse(String(entry.value)) as MemberEvent);
+  }
+
+  it('publishes the correction of a lost Offline once, through the outbox, keyed by room, at its share of the budget', async () => {
+    const old = Date.now() - 60_000;
+    feed.add(0, event('lost-offline', old, 'online', ['alice', 'bob']));
+    truth.record('lost-offline', old, [{ text: 'alice', bareInteger: false }]);
+    const reconciler = await loop();
+    await reconciler.runInterval();
+    expect(published()).toEqual([expect.objectContaining({ roomId: 'lost-offline', kind: 'member_state', state: 'offline', cause: 'reconciled', members: ['bob'] })]);
+    expect(appended[0].key).toBe('lost-offline');
+    expect(reconciler.last).toMatchObject({ activeRooms: 1, asked: 1, corrections: 1, budgetPerS: 100 });
+    // Applied at once: the next interval, before the correction is read back, finds nothing to do.
+    await reconciler.runInterval();
+    expect(appended).toHaveLength(1);
+    expect(metrics.totals).toMatchObject({ cycles: 2, roomsChecked: 2, corrections: { offline: 1 }, apiCalls: { ok: 2 } });
+  });
+
+  it('publishes nothing when the callback was only on its way: it reached the topic before the second look', async () => {
+    const old = Date.now() - 60_000;
+    feed.add(1, event('in-flight', old, 'online', ['alice']));
+    truth.record('in-flight', Date.now() - 50, [{ text: 'alice', bareInteger: false }, { text: 'carol', bareInteger: false }]);
+    const reconciler = await loop();
+    let looks = 0;
+    feed.onReadUpTo = () => {
+      looks += 1;
+      if (looks === 2) feed.add(1, event('in-flight', Date.now() - 50, 'online', ['carol']));
+    };
+    await reconciler.runInterval();
+    expect(looks).toBe(2);
+    expect(appended).toEqual([]);
+    expect(metrics.totals.unreconciled).toEqual({ deferred: 1 });
+  });
+
+  it('decides nothing for a partition not read to its end', async () => {
+    feed.add(0, event('behind', Date.now() - 60_000, 'online', ['alice']));
+    truth.record('behind', Date.now() - 60_000, []);
+    feed.reached = false;
+    const reconciler = await loop();
+    await reconciler.runInterval();
+    expect(appended).toEqual([]);
+    expect(metrics.totals.unreconciled).toEqual({ not_caught_up: 1 });
+  });
+
+  it('asks nothing while the feed is not ready, or owns no partition', async () => {
+    feed.add(0, event('waiting', Date.now() - 60_000, 'online', ['alice']));
+    const reconciler = await loop();
+    feed.notReadyReason = 'reading';
+    await reconciler.runInterval();
+    feed.notReadyReason = undefined;
+    feed.ownership = { owned: [], total: 4 };
+    await reconciler.runInterval();
+    expect(standIn.stats.requests).toBe(0);
+  });
+
+  it('stops the interval at a refused signature: counted by code, nothing published', async () => {
+    for (let index = 0; index < 30; index += 1) feed.add(0, event(`auth-${index}`, Date.now() - 60_000, 'online', ['alice']));
+    const reconciler = await loop({ secretKey: 'another key' });
+    await reconciler.runInterval();
+    expect(appended).toEqual([]);
+    expect(metrics.totals.apiCalls['70003']).toBeGreaterThanOrEqual(1);
+    // At most the calls already in flight when the first refusal came back.
+    expect(standIn.stats.requests).toBeLessThanOrEqual(8);
+  });
+
+  it('backs off at Tencent\'s rate limit: the interval stops and the error is counted', async () => {
+    for (let index = 0; index < 30; index += 1) {
+      feed.add(0, event(`busy-${index}`, Date.now() - 60_000, 'online', ['alice']));
+      truth.record(`busy-${index}`, Date.now() - 60_000, [{ text: 'alice', bareInteger: false }]);
+    }
+    const reconciler = await loop({ ratePerS: 3 });
+    await reconciler.runInterval();
+    expect(metrics.totals.apiCalls['90031']).toBeGreaterThanOrEqual(1);
+    expect(metrics.totals.unreconciled.api_error).toBeGreaterThanOrEqual(1);
+    expect(standIn.stats.requests).toBeLessThan(30);
+    expect(appended).toEqual([]);
+  });
+});
