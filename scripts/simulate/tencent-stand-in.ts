@@ -101,7 +101,7 @@ export class TencentStandIn {
           : userSigProblem(userSig, { sdkAppId: this.options.sdkAppId, secretKey: this.options.secretKey, identifier: this.options.adminIdentifier, nowMs: this.now() });
       if (problem !== undefined) {
         this.stats.badSignatures += 1;
-        answer(errorBody(problem === 'expired' ? TENCENT_ERROR_CODES.userSigExpired : problem === 'wrong_identity' ? TENCENT_ERROR_CODES.identifierMismatch : TENCENT_ERROR_CODES.userSigInvalid, `UserSig ${problem}`));
+        answer(errorBody(problem === 'expired' ? TENCENT_ERROR_CODES.userSigExpired : problem === 'wrong_identity' ? TENCENT_ERROR_CODES.identifierMismatch : problem === 'malformed' ? TENCENT_ERROR_CODES.userSigMalformed : TENCENT_ERROR_CODES.userSigInvalid, `UserSig ${problem}`));
         return;
       }
       if (!this.admit()) {

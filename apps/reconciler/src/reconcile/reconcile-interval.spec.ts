@@ -160,7 +160,7 @@ describe('ReconcileLoop.runInterval against the stand-in for Tencent', () => {
     const reconciler = await loop({ secretKey: 'another key' });
     await reconciler.runInterval();
     expect(appended).toEqual([]);
-    expect(metrics.totals.apiCalls['70003']).toBeGreaterThanOrEqual(1);
+    expect(metrics.totals.apiCalls['70009']).toBeGreaterThanOrEqual(1);
     // At most the calls already in flight when the first refusal came back.
     expect(standIn.stats.requests).toBeLessThanOrEqual(8);
   });
@@ -172,7 +172,7 @@ describe('ReconcileLoop.runInterval against the stand-in for Tencent', () => {
     }
     const reconciler = await loop({ ratePerS: 3 });
     await reconciler.runInterval();
-    expect(metrics.totals.apiCalls['90031']).toBeGreaterThanOrEqual(1);
+    expect(metrics.totals.apiCalls['60007']).toBeGreaterThanOrEqual(1);
     expect(metrics.totals.unreconciled.api_error).toBeGreaterThanOrEqual(1);
     expect(standIn.stats.requests).toBeLessThan(30);
     expect(appended).toEqual([]);

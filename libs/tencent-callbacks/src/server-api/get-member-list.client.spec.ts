@@ -89,7 +89,8 @@ describe('GetMemberListClient against a loopback server', () => {
 
   it.each([
     ['a bad signature', 200, '{"ActionStatus":"FAIL","ErrorCode":70003,"ErrorInfo":"usersig invalid"}', TencentAuthError, '70003', false],
-    ['the rate limit', 200, '{"ActionStatus":"FAIL","ErrorCode":90031,"ErrorInfo":"rate limited"}', TencentRateLimitedError, '90031', true],
+    ['the rate limit', 200, '{"ActionStatus":"FAIL","ErrorCode":60007,"ErrorInfo":"rate limited"}', TencentRateLimitedError, '60007', true],
+    ["the app's rate limit", 200, '{"ActionStatus":"FAIL","ErrorCode":60011,"ErrorInfo":"SDKAppID rate limited"}', TencentRateLimitedError, '60011', true],
     ['HTTP 429', 429, '', TencentRateLimitedError, 'http_429', true],
     ['HTTP 503', 503, 'busy', TencentServerError, 'http_503', true],
     ['another ErrorCode', 200, '{"ActionStatus":"FAIL","ErrorCode":10015,"ErrorInfo":"invalid room id"}', TencentApiError, '10015', false],

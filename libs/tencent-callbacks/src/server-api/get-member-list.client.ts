@@ -7,7 +7,7 @@ import {
   TencentTimeoutError,
 } from './errors/tencent-api.error';
 import type { RequestBudget } from './request-budget';
-import { GET_MEMBER_LIST_PATH, TENCENT_ERROR_CODES } from './tencent-server-api';
+import { GET_MEMBER_LIST_PATH, TENCENT_ERROR_CODES, TENCENT_RATE_LIMIT_CODES } from './tencent-server-api';
 import { tlsUserSig } from './tls-user-sig';
 
 /** Who calls, where, and how patiently. */
@@ -136,7 +136,7 @@ export class GetMemberListClient {
   private errorOf(roomId: string, code: number, info: string): TencentApiError {
     const message = `get_member_list of ${roomId}: ErrorCode ${code} ${info}`.trim();
     if (code >= 70_000 && code < 70_100) return new TencentAuthError(message, 'auth', String(code));
-    if (code === TENCENT_ERROR_CODES.rateLimited) return new TencentRateLimitedError(message, 'rate_limited', String(code));
+    if (TENCENT_RATE_LIMIT_CODES.includes(code)) return new TencentRateLimitedError(message, 'rate_limited', String(code));
     if (code === TENCENT_ERROR_CODES.internal) return new TencentServerError(message, 'server', String(code));
     return new TencentApiError(message, 'refused', String(code));
   }

@@ -10,19 +10,24 @@ export const TENCENT_API_DOMAINS = {
 export const GET_MEMBER_LIST_PATH = 'v4/live_engine_http_srv/get_member_list';
 
 /**
- * The `ErrorCode`s the client tells apart. 100004 is documented for get_member_list; the
- * signature codes are the Chat REST API's; Tencent documents the 200/s limit without naming its
- * code in the material we have, so the rate-limit code is the one the stand-in answers (HTTP 429
- * counts as one too). Every code is counted by its number whatever it is.
+ * The `ErrorCode`s the client tells apart: 100004 is get_member_list's own; the others are the
+ * REST API's common codes (cloud.tencent.com/document/product/679/131708): 600xx for the request
+ * (60007 REST call frequency over the limit, 60011 the SDKAppID's, 60018/60019 too frequent), 700xx
+ * for the UserSig (70001 expired, 70003 cannot be parsed, 70009 does not verify, 70013 made for
+ * another identifier, 70014 for another SDKAppID). Every code is counted by its number whatever it is.
  */
 export const TENCENT_ERROR_CODES = {
   roomNotFound: 100004,
   userSigExpired: 70001,
-  userSigInvalid: 70003,
+  userSigMalformed: 70003,
+  userSigInvalid: 70009,
   identifierMismatch: 70013,
-  rateLimited: 90031,
+  rateLimited: 60007,
   internal: 90994,
 } as const;
+
+/** Codes that mean "slow down": the REST call's, the app's, and the two "too frequent" ones. */
+export const TENCENT_RATE_LIMIT_CODES: readonly number[] = [60007, 60011, 60018, 60019];
 
 /** Most members get_member_list names: a bigger room lists this many, with MemberCount above it. */
 export const MEMBER_LIST_CAP = 1_000;
