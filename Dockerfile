@@ -17,12 +17,12 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
 COPY scripts/dlq ./scripts/dlq
-COPY scripts/simulate ./scripts/simulate
 COPY scripts/tool-support ./scripts/tool-support
-# One build compiles every app, lib and operator tool (tsconfig.build.json): dist/apps/relay,
-# dist/apps/presence, and dist/scripts/dlq (`node dist/scripts/dlq/main.js list` in a relay container).
+# One build compiles every app, lib and operator tool the image holds (tsconfig.build.json): dist/apps/relay,
+# dist/apps/presence, dist/apps/reconciler and dist/scripts/dlq (`node dist/scripts/dlq/main.js list` in a
+# relay container). The simulator is a development tool, run from a checkout (`npm run simulate`).
 RUN npx nest build relay \
- && test -f dist/apps/relay/src/main.js && test -f dist/apps/presence/src/main.js && test -f dist/scripts/dlq/main.js \
+ && test -f dist/apps/relay/src/main.js && test -f dist/apps/presence/src/main.js && test -f dist/apps/reconciler/src/main.js && test -f dist/scripts/dlq/main.js \
  # The runtime needs neither the dev tools nor the project's own Node build (an optional package for
  # machines with an older Node; the image has its Node 24): package-lock.spec.ts checks that the Node
  # builds are the only optional packages the runtime tree holds.
