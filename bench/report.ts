@@ -4,13 +4,12 @@ import type { RecordCheck } from './record-checker.ts';
 import type { SoakReport } from './soak.ts';
 
 /** Every server the bench can measure, in the order of the tables. */
-export const SERVER_NAMES = ['relay', 'relay-worker', 'relay-sync-off', 'relay-at-least-once', 'bento', 'franz-relay', 'baseline'] as const;
+export const SERVER_NAMES = ['relay', 'relay-sync-off', 'relay-at-least-once', 'bento', 'franz-relay', 'baseline'] as const;
 export type ServerName = (typeof SERVER_NAMES)[number];
 
 /** What each server is, for the reports. */
 export const SERVER_LABELS: Record<ServerName, string> = {
   relay: 'relay (default durability)',
-  'relay-worker': 'relay, outbox on a worker thread (OUTBOX_WORKER=true)',
   'relay-sync-off': 'relay, sync off',
   'relay-at-least-once': 'relay, at-least-once (delivery before transactions)',
   bento: 'Bento 1.17',
@@ -272,7 +271,7 @@ export function markdownTable(report: BenchReport): string {
   ].join('\n');
 }
 
-const COLORS: Record<ServerName, string> = { relay: '#d62728', 'relay-worker': '#e377c2', 'relay-sync-off': '#ff7f0e', 'relay-at-least-once': '#8c564b', bento: '#2ca02c', 'franz-relay': '#9467bd', baseline: '#1f77b4' };
+const COLORS: Record<ServerName, string> = { relay: '#d62728', 'relay-sync-off': '#ff7f0e', 'relay-at-least-once': '#8c564b', bento: '#2ca02c', 'franz-relay': '#9467bd', baseline: '#1f77b4' };
 
 /** Answer latency p50 (dashed) and p99 (solid) against offered rate, log-scale latency. */
 export function latencySvg(report: BenchReport): string {

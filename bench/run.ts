@@ -4,8 +4,8 @@
  *
  * Builds the Go peers on first use (bench/go-peers.ts; skipped when Go is missing), starts a
  * local Kafka broker (scripts/kafka-local) and warms it up, then starts every server at once: the
- * relay from its production build with its defaults, its variants (outbox on a worker thread,
- * outbox sync off, at-least-once delivery), Bento and the franz-go relay (bench/peers/), and a bare Fastify baseline. Each step (a fixed
+ * relay from its production build with its defaults, its variants (outbox sync off,
+ * at-least-once delivery), Bento and the franz-go relay (bench/peers/), and a bare Fastify baseline. Each step (a fixed
  * offered rate, or a saturation round) runs every server in turn, in an order rotated at each
  * step, so that none is favoured by going first or last; every record acknowledged is read back
  * from the topic with a kafkajs consumer. Writes bench/results/latest.{json,md} and latency.svg.
@@ -217,7 +217,7 @@ async function warmUpBroker(brokers: string, entry: string, runId: string, pool:
   log('broker warm-up (not reported)');
   const topic = `bench.warmup.${runId}`;
   await createTopics(brokers, [topic, `${topic}.dlq`]);
-  const server = await startRelay({ entry, brokers, topic, dlqTopic: `${topic}.dlq`, outboxSync: 'process', delivery: 'exactly-once', outboxWorker: false, nodeOptions: relayNodeOptions() });
+  const server = await startRelay({ entry, brokers, topic, dlqTopic: `${topic}.dlq`, outboxSync: 'process', delivery: 'exactly-once', nodeOptions: relayNodeOptions() });
   try {
     await runLoad({ url: server.url, pool, seconds: quick ? 5 : 10, connections: CONNECTIONS });
   } finally {
@@ -261,7 +261,6 @@ async function startContender(name: ServerName, context: RunContext): Promise<Co
         dlqTopic,
         outboxSync: name === 'relay-sync-off' ? 'off' : 'process',
         delivery: name === 'relay-at-least-once' ? 'at-least-once' : 'exactly-once',
-        outboxWorker: name === 'relay-worker',
         nodeOptions: relayNodeOptions(),
       });
     }
@@ -330,7 +329,7 @@ async function benchmark({ brokers, brokerPid, entry, runId, servers, peers, ski
       connections: CONNECTIONS,
       log,
       startRelay: (env) =>
-        startRelay({ entry, brokers, topic, dlqTopic: `${topic}.dlq`, outboxSync: 'process', delivery: 'exactly-once', outboxWorker: false, nodeOptions: relayNodeOptions(), env }),
+        startRelay({ entry, brokers, topic, dlqTopic: `${topic}.dlq`, outboxSync: 'process', delivery: 'exactly-once', nodeOptions: relayNodeOptions(), env }),
     });
   }
   const peakRssMb: Record<string, number> = {};
@@ -396,8 +395,6 @@ async function profileRelay(brokers: string, entry: string, runId: string): Prom
     dlqTopic: `bench.dlq.${runId}.profile`,
     outboxSync: 'process',
     delivery: 'exactly-once',
-    // The profiler sees the HTTP thread only: with everything on it, it sees everything.
-    outboxWorker: false,
     nodeOptions: relayNodeOptions(),
     launcher: [join(ROOT, 'bench/cpu-profile.ts'), out],
   });

@@ -97,8 +97,6 @@ export interface RelayOptions {
   outboxSync: 'process' | 'power' | 'off';
   /** KAFKA_DELIVERY: exactly-once (the default) or at-least-once (the idempotent producer, as before transactions). */
   delivery: 'exactly-once' | 'at-least-once';
-  /** OUTBOX_WORKER: the outbox and delivery on the HTTP thread (the default) or on a worker thread. */
-  outboxWorker: boolean;
   /** Node flags for the relay process, as production runs it (`npm start`). */
   nodeOptions: string;
   /** A launcher script and its arguments to run the entry through (e.g. the CPU profiler). */
@@ -123,7 +121,6 @@ export async function startRelay(options: RelayOptions): Promise<ServerProcess> 
       DATA_DIR: dataDir,
       OUTBOX_SYNC: options.outboxSync,
       KAFKA_DELIVERY: options.delivery,
-      OUTBOX_WORKER: String(options.outboxWorker),
       // Node flags of the relay process only (heap limits), not of the bench itself.
       NODE_OPTIONS: options.nodeOptions,
       LOG_LEVEL: 'warn',

@@ -47,7 +47,7 @@ describe('the relay with Kafka away (real process)', () => {
     }
     const attempts = (await MetricsScrape.of(started.url)).value('relay_publish_failures_total');
     const away = lines(started).filter((line) => line.level === 'error' || line.level === 'warn');
-    expect(away).toEqual([expect.objectContaining({ level: 'error', context: 'OutboxDrain', message: 'connecting to Kafka failed; will retry', error: expect.stringContaining('ECONNREFUSED') })]);
+    expect(away).toEqual([expect.objectContaining({ level: 'error', context: 'DeliveryLoop', message: 'connecting to Kafka failed; will retry', error: expect.stringContaining('ECONNREFUSED') })]);
     expect(started.log()).not.toMatch(/ECONNREFUSED[^\n]*\\n\s+at /);
     expect(lines(started).filter((line) => line.context === 'kafkajs')).toEqual([]);
 
@@ -58,7 +58,7 @@ describe('the relay with Kafka away (real process)', () => {
       await new Promise((wait) => setTimeout(wait, 250));
     }
     const recovered = lines(started).find((line) => line.message === 'delivery to Kafka recovered')!;
-    expect(recovered).toMatchObject({ level: 'log', context: 'OutboxDrain', pending: 0 });
+    expect(recovered).toMatchObject({ level: 'log', context: 'DeliveryLoop', pending: 0 });
     expect(recovered.attempts).toBeGreaterThanOrEqual(attempts);
     expect(lines(started).filter((line) => line.level === 'error' || line.level === 'warn')).toHaveLength(1);
 

@@ -130,10 +130,8 @@ describe('no acknowledged callback is lost (real relay process, own broker)', ()
     expect(check.outOfOrderRooms).toEqual([]);
   }, 180_000);
 
-  // The relay kill and SIGTERM run the outbox on its worker thread (OUTBOX_WORKER=true, not the
-  // default): a process killed with the worker mid-commit, and a shutdown through it.
-  it('kill -9 in the middle of a load run (outbox on its worker thread): after a restart every acknowledged callback arrives, once', async () => {
-    const env = freshEnv({ OUTBOX_WORKER: 'true' });
+  it('kill -9 in the middle of a load run: after a restart every acknowledged callback arrives, once', async () => {
+    const env = freshEnv();
     const first = await startRelay(env);
     const load = new CallbackLoad({ url: first.url, rooms: 24, perRoom: 400, prefix: 'crash' });
     const deadline = Date.now() + 20_000;
@@ -158,8 +156,8 @@ describe('no acknowledged callback is lost (real relay process, own broker)', ()
     expect(check.outOfOrderRooms).toEqual([]);
   }, 180_000);
 
-  it('SIGTERM under load (outbox on its worker thread): in-flight requests complete, exit code 0, and everything acknowledged is delivered', async () => {
-    const env = freshEnv({ OUTBOX_WORKER: 'true' });
+  it('SIGTERM under load: in-flight requests complete, exit code 0, and everything acknowledged is delivered', async () => {
+    const env = freshEnv();
     const relay = await startRelay(env);
     const load = new CallbackLoad({ url: relay.url, rooms: 16, perRoom: 1000, pauseMs: 5, prefix: 'sigterm' });
     while (load.acknowledgedCount < 500) {

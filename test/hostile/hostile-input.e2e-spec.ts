@@ -1,6 +1,6 @@
 import { request, Agent } from 'node:http';
 import { rmSync } from 'node:fs';
-import { OUTBOX_STORE, OutboxDrain, type OutboxStore } from '@app/outbox';
+import { OutboxDrain, OutboxStore } from '@app/outbox';
 import { TENCENT_OK_BODY } from '@app/tencent-callbacks';
 import { MetricsScrape } from '../support/metrics-scrape';
 import { liveQuery, memberStateCallback, post, startRelay, TEST_APP_ID, type RunningRelay } from '../support/relay-harness';
@@ -176,7 +176,7 @@ describe(`hostile-input corpus (${cases.length} cases against one real relay and
   });
 
   it('delivered everything it accepted, dead letters included: no hostile record stalls the outbox', async () => {
-    const store = relay.app.get<OutboxStore>(OUTBOX_STORE);
+    const store = relay.app.get(OutboxStore);
     const deadline = Date.now() + 30_000;
     while (store.count() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(store.count()).toBe(0);

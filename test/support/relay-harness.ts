@@ -32,9 +32,6 @@ export function testRelayEnv(overrides: Record<string, string> = {}): Record<str
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     SHUTDOWN_TIMEOUT_MS: '5000',
-    // In-process relays run from the TypeScript sources, which a worker thread cannot load (the
-    // built relay of the fault suites runs it: test/faults/relay-faults.e2e-spec.ts).
-    OUTBOX_WORKER: 'false',
     ...overrides,
   };
 }

@@ -1,21 +1,17 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { KafkaModule, RECORD_PUBLISHER, type KafkaModuleOptions, type RecordPublisher } from '@app/kafka';
-import { ObservabilityModule, logColors } from '@app/observability';
-import { OutboxDrain, OutboxModule } from '@app/outbox';
+import { ObservabilityModule } from '@app/observability';
+import { OutboxModule } from '@app/outbox';
 import { TencentCallbacksModule } from '@app/tencent-callbacks';
 import { AdminModule } from './admin/admin.module';
 import type { RelayConfig } from './config/relay-config';
 import { RelayConfigModule } from './config/relay-config.module';
 import { refusedRecordDeadLetter } from './delivery/refused-record.dead-letter';
-import type { WorkerDeliveryData } from './delivery/worker-delivery';
 import { HealthModule } from './health/health.module';
 import { RelayMetricsModule } from './metrics/relay-metrics.module';
 import { TencentExceptionFilter } from './webhook/tencent-exception.filter';
 import { WebhookModule } from './webhook/webhook.module';
-
-/** The outbox worker's recipe: `createWorkerDelivery` of ./delivery/worker-delivery, compiled next to this file. */
-const WORKER_DELIVERY_MODULE = require.resolve('./delivery/worker-delivery');
 
 /** Extra Nest modules a user adds to the relay, e.g. handlers of more callback commands. */
 export type RelayExtensions = NonNullable<ModuleMetadata['imports']>;
@@ -41,31 +37,20 @@ export class AppModule {
         replicationFactor: config.kafka.topicReplicationFactor,
       })),
     };
-    const { worker: onWorker, ...outboxSettings } = config.outbox;
-    const outbox = { ...outboxSettings, shutdownDrainMs: config.shutdownTimeoutMs };
-    // With a worker, the store and the delivery (its own kafkajs publisher) run on a thread of
-    // their own, built from the recipe; without one, here, on the KafkaModule's publisher.
-    const outboxModule = onWorker
-      ? OutboxModule.register({
-          ...outbox,
-          isGlobal: true,
-          worker: {
-            module: WORKER_DELIVERY_MODULE,
-            data: { kafka: kafkaOptions, dlqTopic: config.topics.dlq, logLevel: config.logLevel, logFormat: config.logFormat, logColors: logColors() } satisfies WorkerDeliveryData,
-          },
-        })
-      : OutboxModule.registerAsync({
-          isGlobal: true,
-          imports: [KafkaModule.register(kafkaOptions)],
-          inject: [RECORD_PUBLISHER],
-          useFactory: (publisher: RecordPublisher) => ({
-            ...outbox,
-            publisher,
-            deadLetterOf: refusedRecordDeadLetter(config.topics.dlq, (topic) => publisher.maxRecordBytes(topic)),
-          }),
-        });
+    // One publisher: the outbox delivers through it, the edge reads the topics' record limits from it.
+    const kafka = KafkaModule.register(kafkaOptions);
+    const outboxModule = OutboxModule.registerAsync({
+      isGlobal: true,
+      imports: [kafka],
+      inject: [RECORD_PUBLISHER],
+      useFactory: (publisher: RecordPublisher) => ({
+        ...config.outbox,
+        shutdownDrainMs: config.shutdownTimeoutMs,
+        deadLetterOf: refusedRecordDeadLetter(config.topics.dlq, (topic) => publisher.maxRecordBytes(topic)),
+      }),
+    });
     // The publisher reads each topic's max.message.bytes when it connects; the edge refuses what could never fit.
-    const webhook = WebhookModule.registerAsync({ inject: [OutboxDrain], useFactory: (drain: OutboxDrain) => ({ recordLimits: drain }) });
+    const webhook = WebhookModule.registerAsync({ imports: [kafka], inject: [RECORD_PUBLISHER], useFactory: (publisher: RecordPublisher) => ({ recordLimits: publisher }) });
     return {
       module: AppModule,
       imports: [

@@ -1,5 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { OUTBOX_STORE, OutboxDrain, type OutboxStore } from '@app/outbox';
+import { OutboxDrain, OutboxStore } from '@app/outbox';
 import { TENCENT_OK_BODY } from '@app/tencent-callbacks';
 import { liveQuery, memberStateCallback, post, startRelay, type RunningRelay } from '../../../test/support/relay-harness';
 import { TopicReader } from '../../../test/support/topic-reader';
@@ -83,7 +83,7 @@ describe('Kafka with SASL (real broker with a SASL listener)', () => {
     expect(lastError).toMatch(/SASL SCRAM SHA256 authentication failed/i);
     expect(drain.isBrokerConnected()).toBe(false);
     expect(drain.status().delivered).toBe(0);
-    expect(relay.app.get<OutboxStore>(OUTBOX_STORE).count()).toBe(1);
+    expect(relay.app.get(OutboxStore).count()).toBe(1);
     const admin = new Kafka({ clientId: 'sasl-spec', brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
@@ -101,7 +101,7 @@ describe('Kafka with SASL (real broker with a SASL listener)', () => {
     const lastError = await waitUntil('a Kafka error', () => drain.status().lastError);
     expect(lastError).toMatch(/^Kafka closed the connection during the handshake: if the listener requires authentication set KAFKA_SASL_MECHANISM/);
     expect(drain.isBrokerConnected()).toBe(false);
-    expect(relay.app.get<OutboxStore>(OUTBOX_STORE).count()).toBe(1);
+    expect(relay.app.get(OutboxStore).count()).toBe(1);
     await closeEarly(relay);
   });
 

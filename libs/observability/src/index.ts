@@ -2,7 +2,7 @@
 export { ObservabilityModule } from './observability.module';
 export { METRICS_REGISTRY } from './observability.constants';
 export { registerConsumerLag } from './consumer-lag.metric';
-export { LOG_LEVELS, createAppLogger, logColors } from './json-logger';
+export { LOG_LEVELS, createAppLogger } from './json-logger';
 export { quoteForLog } from './log-bounds';
 export { OutageLog } from './outage-log';
 export { REQUEST_ID_HEADER, genRequestId } from './request-id';

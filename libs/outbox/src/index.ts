@@ -1,13 +1,8 @@
-export type { DeadLetterOf, OutboxModuleOptions, OutboxSyncLevel, OutboxWorkerRecipe, WorkerDelivery } from './outbox-options.interface';
-export { OutboxClosedError, OutboxFullError, OutboxUnavailableError } from './outbox-full.error';
-export { PublishTimeoutError } from './publish-timeout.error';
-export type { OutboxEntry, RefusedEntry, StoredEntry } from './outbox-entry';
+export type { DeadLetterOf, OutboxSyncLevel } from './outbox-options.interface';
+export { OutboxClosedError, OutboxFullError } from './outbox-full.error';
+export type { OutboxEntry } from './outbox-entry';
 export { OUTBOX_FILE, OutboxStore } from './outbox-store';
-export { OUTBOX_BACKEND, OUTBOX_DEFAULTS, OUTBOX_MODULE_OPTIONS, OUTBOX_STORE } from './outbox.module-definition';
-export type { AppendResult } from './append/append-batcher';
-export type { AppendCounts, DeliveredBatch, OutboxBackend, OutboxStatus, RefusalSummary } from './backend/outbox-backend.interface';
-export { LocalOutbox } from './backend/local-outbox';
-export { WorkerOutbox } from './worker/worker-outbox';
+export type { DeliveredBatch } from './delivery/delivery-stats';
 export { Outbox } from './outbox.service';
 export { OutboxDrain } from './outbox-drain.service';
 export { OutboxModule } from './outbox.module';

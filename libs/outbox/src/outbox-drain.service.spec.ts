@@ -1,16 +1,22 @@
 import { Logger } from '@nestjs/common';
+import { recordSizeBytes } from '@app/kafka';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // The timers module's own function, which jest's fake timers (installed on the globals) leave real.
 import { setImmediate as realSetImmediate } from 'node:timers';
-import { LocalOutbox } from './backend/local-outbox';
+import { DeliveryLoop } from './delivery/delivery-loop';
+import { DeliverySupervisor } from './delivery/delivery-supervisor';
+import { RefusalHandler } from './delivery/refusal-handler';
 import { OutboxDrain } from './outbox-drain.service';
 import type { OutboxModuleOptions } from './outbox-options.interface';
 import type { OutboxEntry } from './outbox-entry';
 import { OutboxStore } from './outbox-store';
 import { Outbox } from './outbox.service';
 import { FakeRecordPublisher } from './testing/fake-record-publisher';
+
+/** The loggers of the delivery's classes. */
+const DELIVERY_CONTEXTS = [DeliveryLoop.name, DeliverySupervisor.name, RefusalHandler.name];
 
 function entries(...ids: string[]): OutboxEntry[] {
   return ids.map((id) => ({ eventId: id, topic: 'members', key: 'room-1', value: id, headers: {} }));
@@ -38,11 +44,10 @@ describe('OutboxDrain (real SQLite file, fake publisher, fake timers)', () => {
   let drain: OutboxDrain;
 
   function open(options: Partial<OutboxModuleOptions> = {}): void {
-    const full: OutboxModuleOptions = { dataDir: dir, publisher, retryInitialMs: 100, retryMaxMs: 400, shutdownDrainMs: 300, lingerMs: 0, ...options };
+    const full: OutboxModuleOptions = { dataDir: dir, retryInitialMs: 100, retryMaxMs: 400, shutdownDrainMs: 300, lingerMs: 0, ...options };
     store = new OutboxStore(dir, 'process');
-    const local = new LocalOutbox(store, full);
-    outbox = new Outbox(local);
-    drain = new OutboxDrain(local);
+    outbox = new Outbox(store, full);
+    drain = new OutboxDrain(store, outbox, publisher, full);
   }
 
   async function append(...ids: string[]): Promise<void> {
@@ -79,11 +84,12 @@ describe('OutboxDrain (real SQLite file, fake publisher, fake timers)', () => {
   });
 
   it('takes whatever waits into one batch, up to its byte limit: batches grow with the load', async () => {
-    open({ batchMaxBytes: 30 });
+    // Each record counted as the Kafka side counts it: key "room-1" (6) + value (2) + its framing.
+    const recordBytes = recordSizeBytes(entries('a1')[0]);
+    open({ batchMaxBytes: 4 * recordBytes - 1 });
     await append('a1', 'a2', 'a3', 'a4', 'a5');
     drain.start();
     await until(() => store.count() === 0);
-    // key "room-1" (6) + value (2) = 8 bytes each: three fit in 30.
     expect(publisher.calls).toEqual([3, 2]);
   });
 
@@ -129,7 +135,7 @@ describe('OutboxDrain (real SQLite file, fake publisher, fake timers)', () => {
     const lines: { level: string; line: Record<string, unknown> }[] = [];
     for (const level of ['error', 'warn', 'log'] as const) {
       jest.spyOn(Logger.prototype, level).mockImplementation(function (this: Logger, line: unknown, ..._rest: unknown[]) {
-        if ((this as unknown as { context?: string }).context === 'OutboxDrain') lines.push({ level, line: line as Record<string, unknown> });
+        if (DELIVERY_CONTEXTS.includes((this as unknown as { context?: string }).context ?? '')) lines.push({ level, line: line as Record<string, unknown> });
       });
     }
     try {

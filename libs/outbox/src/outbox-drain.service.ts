@@ -1,53 +1,127 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { DeliveredBatch, OutboxBackend, OutboxStatus, RefusalSummary } from './backend/outbox-backend.interface';
-import { OUTBOX_BACKEND } from './outbox.module-definition';
+import { RECORD_PUBLISHER, type RecordPublisher } from '@app/kafka';
+import type { DeliveredBatch, KafkaRefusal } from './delivery/delivery-stats';
+import { DeliverySupervisor } from './delivery/delivery-supervisor';
+import type { OutboxModuleOptions } from './outbox-options.interface';
+import { OutboxStore } from './outbox-store';
+import { OUTBOX_DEFAULTS, OUTBOX_MODULE_OPTIONS } from './outbox.module-definition';
+import { Outbox, type AppendCounts } from './outbox.service';
+import { SeenPruner } from './seen-pruner';
+
+/** The state of the outbox in numbers, for health checks and metrics. */
+export interface OutboxStatus extends AppendCounts {
+  /** Undelivered events (on disk plus the group commit being formed). */
+  depth: number;
+  /** Age in ms of the oldest undelivered event; 0 when empty. */
+  oldestAgeMs: number;
+  /** Whether the last connect or publish reached the broker. */
+  brokerConnected: boolean;
+  /** Whether the delivery loop is running (false while it restarts after a failure, or after it stopped for good). */
+  delivering: boolean;
+  /** Why delivery stopped for good (another process took over this outbox's writer id). */
+  stoppedReason?: string;
+  /** Whether new callbacks are refused right now (over the size or age bound). */
+  full: boolean;
+  /** Events acknowledged by the broker and removed since start. */
+  delivered: number;
+  /** Failed (or timed out) connect and publish attempts since start. */
+  publishFailures: number;
+  /** Batches (Kafka transactions) acknowledged since start. */
+  batches: number;
+  /** Records Kafka refused for good since start, replaced by a dead letter. */
+  deadLettered: number;
+  /** Records Kafka refused for good that are kept in the outbox's `undeliverable` table (all time). */
+  undeliverable: number;
+  /** Times the delivery loop failed outside a publish and was restarted, since start. */
+  loopRestarts: number;
+  /** Event ids forgotten since start because their deduplication window had passed (pruned in chunks). */
+  forgotten: number;
+  /** Message of the last failure, until the next success. */
+  lastError?: string;
+}
 
 /**
- * The delivery side of the outbox, as a Nest provider: starts delivering at bootstrap (a
- * supervised loop: an unexpected failure is logged and the loop restarted with backoff), reports
- * its status, and at shutdown keeps delivering until the outbox is empty or the deadline passes.
+ * The delivery side of the outbox, as a Nest provider: from bootstrap on it delivers the store to
+ * the publisher (a supervised loop: an unexpected failure is logged and the loop restarted with
+ * backoff) and forgets expired event ids; it reports the outbox's status; at shutdown it closes
+ * the append side, keeps delivering until the outbox is empty or the deadline passes, and closes
+ * the store.
  */
 @Injectable()
 export class OutboxDrain implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(OUTBOX_BACKEND) private readonly backend: OutboxBackend) {}
+  private readonly supervisor: DeliverySupervisor;
+  private readonly pruner: SeenPruner;
 
-  onApplicationBootstrap(): void {
-    this.backend.start();
+  constructor(
+    private readonly store: OutboxStore,
+    private readonly outbox: Outbox,
+    @Inject(RECORD_PUBLISHER) private readonly publisher: RecordPublisher,
+    @Inject(OUTBOX_MODULE_OPTIONS) options: OutboxModuleOptions,
+  ) {
+    this.supervisor = new DeliverySupervisor(store, publisher, {
+      deadLetterOf: options.deadLetterOf,
+      batchMaxRecords: options.batchMaxRecords ?? OUTBOX_DEFAULTS.batchMaxRecords,
+      batchMaxBytes: options.batchMaxBytes ?? OUTBOX_DEFAULTS.batchMaxBytes,
+      lingerMs: options.lingerMs ?? OUTBOX_DEFAULTS.lingerMs,
+      retryInitialMs: options.retryInitialMs ?? OUTBOX_DEFAULTS.retryInitialMs,
+      retryMaxMs: options.retryMaxMs ?? OUTBOX_DEFAULTS.retryMaxMs,
+      publishTimeoutMs: options.publishTimeoutMs ?? OUTBOX_DEFAULTS.publishTimeoutMs,
+      shutdownDrainMs: options.shutdownDrainMs ?? OUTBOX_DEFAULTS.shutdownDrainMs,
+    });
+    this.pruner = new SeenPruner(store, options.dedupeWindowMs ?? OUTBOX_DEFAULTS.dedupeWindowMs);
+    outbox.onStored(() => this.supervisor.notify());
   }
 
-  /** Starts delivering (idempotent). */
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  /** Starts delivering and pruning (idempotent). */
   start(): void {
-    this.backend.start();
+    this.supervisor.start();
+    this.pruner.start();
   }
 
   /** Whether the last attempt to reach the broker succeeded. */
   isBrokerConnected(): boolean {
-    return this.backend.isBrokerConnected();
+    return this.publisher.isConnected();
   }
 
   /** Whether the delivery loop is running (readiness is red while it is not). */
   isDelivering(): boolean {
-    return this.backend.isDelivering();
-  }
-
-  /** The largest record `topic` accepts (its `max.message.bytes`, as the publisher read it). */
-  maxRecordBytes(topic: string): number {
-    return this.backend.maxRecordBytes(topic);
+    return this.supervisor.isDelivering();
   }
 
   /** Every number that tells the state of the outbox, in one snapshot. */
   status(now = Date.now()): OutboxStatus {
-    return this.backend.status(now);
+    const stats = this.supervisor.stats;
+    return {
+      ...this.outbox.counts(),
+      depth: this.outbox.getDepth(),
+      oldestAgeMs: this.outbox.oldestAgeMs(now),
+      brokerConnected: this.isBrokerConnected(),
+      delivering: this.supervisor.isDelivering(),
+      ...(this.supervisor.stopped !== undefined && { stoppedReason: this.supervisor.stopped }),
+      full: this.outbox.isFull(),
+      delivered: stats.delivered,
+      publishFailures: stats.publishFailures,
+      batches: stats.batches,
+      deadLettered: stats.deadLettered,
+      undeliverable: this.store.isOpen() ? this.store.undeliverableCount() : stats.undeliverable,
+      loopRestarts: stats.loopRestarts,
+      forgotten: this.pruner.forgotten,
+      ...(stats.lastError !== undefined && { lastError: stats.lastError }),
+    };
   }
 
   /** Registers a callback run after each acknowledged batch (for metrics). */
   onDelivered(listener: (batch: DeliveredBatch) => void): void {
-    this.backend.onDelivered(listener);
+    this.supervisor.stats.onDelivered(listener);
   }
 
   /** Registers a callback run when records Kafka refused for good are moved out of delivery (for metrics). */
-  onRefused(listener: (refusal: RefusalSummary) => void): void {
-    this.backend.onRefused(listener);
+  onRefused(listener: (refusal: KafkaRefusal) => void): void {
+    this.supervisor.stats.onRefused(listener);
   }
 
   /**
@@ -56,6 +130,9 @@ export class OutboxDrain implements OnApplicationBootstrap, OnApplicationShutdow
    * when a publish hangs: it is abandoned, and the next start finds out whether it committed.
    */
   async onApplicationShutdown(): Promise<void> {
-    await this.backend.shutdown();
+    this.outbox.close();
+    this.pruner.stop();
+    await this.supervisor.shutdown();
+    await this.store.close();
   }
 }

@@ -14,8 +14,3 @@ export class OutboxFullError extends Error {
 export class OutboxClosedError extends Error {
   override readonly name = 'OutboxClosedError';
 }
-
-/** The outbox cannot take appends for a moment (its worker thread is being restarted after a failure). */
-export class OutboxUnavailableError extends Error {
-  override readonly name = 'OutboxUnavailableError';
-}

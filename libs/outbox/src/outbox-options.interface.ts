@@ -1,4 +1,3 @@
-import type { RecordPublisher } from '@app/kafka';
 import type { OutboxEntry, StoredEntry } from './outbox-entry';
 
 /**
@@ -32,7 +31,7 @@ export interface OutboxModuleOptions {
    * and {@link batchMaxBytes}: batches grow with the load instead of being fixed. @default 10000
    */
   batchMaxRecords?: number;
-  /** Most bytes (keys, values, headers) per publish. @default 4194304 (4 MiB) */
+  /** Most bytes per publish, each record counted as `recordSizeBytes` of `@app/kafka` counts it. @default 4194304 (4 MiB) */
   batchMaxBytes?: number;
   /**
    * After a publish that took less than was waiting limits allow, wait this long before the next,
@@ -49,30 +48,6 @@ export interface OutboxModuleOptions {
   publishTimeoutMs?: number;
   /** How long shutdown keeps draining before it leaves the rest for the next start, in ms. @default 10000 */
   shutdownDrainMs?: number;
-  /** Where drained records go, when the outbox runs on the calling thread (no {@link worker}). */
-  publisher?: RecordPublisher;
   /** Dead letters for records Kafka refuses for good. @default none: such records go to `undeliverable` */
   deadLetterOf?: DeadLetterOf;
-  /**
-   * Runs the store and the delivery on a worker thread of their own, whose publisher (and dead
-   * letters) the recipe builds there; the calling thread then only hands entries over and mirrors
-   * the numbers. Without it, everything runs on the calling thread with {@link publisher}.
-   */
-  worker?: OutboxWorkerRecipe;
-}
-
-/** How the outbox's worker thread builds what delivers: a module it loads, and the data it hands it. */
-export interface OutboxWorkerRecipe {
-  /** Absolute path of a CommonJS module exporting `createWorkerDelivery(data): WorkerDelivery`. */
-  module: string;
-  /** Handed to `createWorkerDelivery` (copied to the thread: plain data, no functions). */
-  data: unknown;
-}
-
-/** What the worker recipe's `createWorkerDelivery` returns. */
-export interface WorkerDelivery {
-  publisher: RecordPublisher;
-  deadLetterOf?: DeadLetterOf;
-  /** Topics whose record limits the calling thread needs before it appends (its own topics). */
-  topics: string[];
 }

@@ -108,6 +108,30 @@ describe('OutboxStore (real SQLite file)', () => {
     expect(store.undeliverableCount()).toBe(1);
   });
 
+  it('keeps its depth and its oldest entry in step with every write, as SQLite counts them, across a reopen', async () => {
+    expect(store.depth).toBe(0);
+    store.append([[entry('a'), entry('b')], [entry('a'), entry('c')]], 1000);
+    expect(store.depth).toBe(3);
+    expect(store.oldestAcceptedAt()).toBe(1000);
+    const [a, b, c] = store.peek(10);
+    store.append([[entry('d')]], 2000);
+    store.moveOut([{ entry: b, reason: 'MESSAGE_TOO_LARGE', deadLetter: { eventId: 'dlq-b', topic: 'dlq', key: 'app', value: 'cut', headers: {} } }, { entry: c, reason: 'TOPIC_AUTHORIZATION_FAILED' }], 3000);
+    expect(store.depth).toBe(store.count());
+    expect(store.depth).toBe(3);
+    store.remove(a.seq);
+    expect(store.depth).toBe(store.count());
+    expect(store.oldestAcceptedAt()).toBe(2000);
+    await store.close();
+    store = new OutboxStore(dir, 'process');
+    expect(store.depth).toBe(2);
+    expect(store.oldestAcceptedAt()).toBe(2000);
+    store.remove(store.peek(10)[1].seq);
+    expect(store.depth).toBe(0);
+    expect(store.oldestAcceptedAt()).toBeUndefined();
+    store.append([[entry('e')]], 4000);
+    expect(store.oldestAcceptedAt()).toBe(4000);
+  });
+
   it('is closed once and reports it', async () => {
     await store.close();
     expect(store.isOpen()).toBe(false);

@@ -48,6 +48,13 @@ export class OutboxStore {
   private readonly removeUpTo: (seq: number) => number;
   private readonly moveOutAll: (refused: readonly RefusedEntry[], now: number) => void;
   private nextSeq: number;
+  /** Undelivered entries: counted once at open, then kept in step by every write that adds or removes one. */
+  private undelivered: number;
+  /**
+   * Acceptance time of the oldest undelivered entry, cached: the bound asks for it on every append,
+   * and it only changes when entries are removed or the outbox fills from empty. `null`: read it.
+   */
+  private oldestAt: number | undefined | null = null;
   /** Highest `seq` removed as delivered (kept in `meta`, so `seq`s stay unique after the outbox empties). */
   private deliveredUpTo: number;
   /** This outbox's stable name as a Kafka writer (created with the database). */
@@ -103,6 +110,7 @@ export class OutboxStore {
         this.db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM outbox').get()!.seq ?? 0,
         this.db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM undeliverable').get()!.seq ?? 0,
       );
+    this.undelivered = this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox').get()!.n;
     this.checkpointer = new WalCheckpointer(file, SYNCHRONOUS[sync], () => this.enableAutoCheckpoint());
 
     this.insertSeen = this.db.prepare('INSERT OR IGNORE INTO seen (event_id, accepted_at) VALUES (?, ?)');
@@ -156,7 +164,14 @@ export class OutboxStore {
    * the indexes of entries dropped as duplicates of an event id already seen.
    */
   append(batches: readonly (readonly OutboxEntry[])[], now = Date.now()): number[][] {
-    return this.appendAll(batches, now);
+    const duplicatesPerCaller = this.appendAll(batches, now);
+    let stored = 0;
+    batches.forEach((entries, index) => (stored += entries.length - duplicatesPerCaller[index].length));
+    if (stored > 0) {
+      if (this.undelivered === 0) this.oldestAt = now;
+      this.undelivered += stored;
+    }
+    return duplicatesPerCaller;
   }
 
   /** The oldest undelivered entries, in acceptance order. */
@@ -174,14 +189,25 @@ export class OutboxStore {
 
   /** Removes every entry up to and including `seq` (they are delivered) and remembers `seq`; returns how many were removed. */
   remove(seq: number): number {
-    return this.removeUpTo(seq);
+    const removed = this.removeUpTo(seq);
+    this.undelivered -= removed;
+    this.oldestAt = null;
+    return removed;
   }
 
   /** Takes refused entries out of delivery, queueing their dead letters in one transaction. */
   moveOut(refused: readonly RefusedEntry[], now = Date.now()): void {
     this.moveOutAll(refused, now);
+    this.undelivered -= refused.filter((item) => item.deadLetter === undefined).length;
+    this.oldestAt = null;
   }
 
+  /** Undelivered entries, as this store's writes kept count of them (no query). */
+  get depth(): number {
+    return this.undelivered;
+  }
+
+  /** Undelivered entries, as SQLite counts them. */
   count(): number {
     return this.countEntries.get()!.n;
   }
@@ -191,9 +217,10 @@ export class OutboxStore {
     return this.countUndeliverable.get()!.n;
   }
 
-  /** Acceptance time (ms) of the oldest undelivered entry, or undefined when empty. */
+  /** Acceptance time (ms) of the oldest undelivered entry, or undefined when empty (or closed). */
   oldestAcceptedAt(): number | undefined {
-    return this.selectOldest.get()?.accepted_at;
+    if (this.oldestAt === null) this.oldestAt = this.db.open ? this.selectOldest.get()?.accepted_at : undefined;
+    return this.oldestAt;
   }
 
   /** Forgets up to `limit` event ids accepted before `before` (ms), oldest first; returns how many. */

@@ -8,12 +8,6 @@ export const {
   .setExtras({ isGlobal: false }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
   .build();
 
-/** Injection token of the `OutboxBackend`: where the outbox runs (this thread or a worker thread). */
-export const OUTBOX_BACKEND = 'OUTBOX:BACKEND';
-
-/** Injection token of the `OutboxStore` when the outbox runs on this thread (null with a worker). */
-export const OUTBOX_STORE = 'OUTBOX:STORE';
-
 export const OUTBOX_DEFAULTS = {
   sync: 'process',
   maxRecords: 1_000_000,

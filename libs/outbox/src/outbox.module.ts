@@ -1,38 +1,25 @@
 import { Module } from '@nestjs/common';
-import { LocalOutbox } from './backend/local-outbox';
-import type { OutboxBackend } from './backend/outbox-backend.interface';
 import type { OutboxModuleOptions } from './outbox-options.interface';
 import { OutboxStore } from './outbox-store';
-import { OUTBOX_BACKEND, OUTBOX_DEFAULTS, OUTBOX_MODULE_OPTIONS, OUTBOX_STORE, OutboxConfigurableModule } from './outbox.module-definition';
+import { OUTBOX_DEFAULTS, OUTBOX_MODULE_OPTIONS, OutboxConfigurableModule } from './outbox.module-definition';
 import { OutboxDrain } from './outbox-drain.service';
 import { Outbox } from './outbox.service';
-import { WorkerOutbox } from './worker/worker-outbox';
-
-async function backendOf(options: OutboxModuleOptions): Promise<OutboxBackend> {
-  if (options.worker !== undefined) {
-    const worker = new WorkerOutbox({ ...options, worker: options.worker });
-    await worker.whenReady();
-    return worker;
-  }
-  return new LocalOutbox(new OutboxStore(options.dataDir, options.sync ?? OUTBOX_DEFAULTS.sync), options);
-}
 
 /**
- * The durable local outbox: {@link Outbox} to append, {@link OutboxDrain} delivering to the
- * publisher; the store and the delivery run on this thread, or on a worker thread of their own
- * (`OutboxModuleOptions.worker`).
+ * The durable local outbox around one {@link OutboxStore}: {@link Outbox} to append,
+ * {@link OutboxDrain} delivering to the `RecordPublisher` (token `RECORD_PUBLISHER`, which the
+ * module's imports must provide: `registerAsync({ imports: [KafkaModule.register(...)], ... })`).
  */
 @Module({
   providers: [
-    { provide: OUTBOX_BACKEND, inject: [OUTBOX_MODULE_OPTIONS], useFactory: backendOf },
     {
-      provide: OUTBOX_STORE,
-      inject: [OUTBOX_BACKEND],
-      useFactory: (backend: OutboxBackend) => (backend instanceof LocalOutbox ? backend.store : null),
+      provide: OutboxStore,
+      inject: [OUTBOX_MODULE_OPTIONS],
+      useFactory: (options: OutboxModuleOptions) => new OutboxStore(options.dataDir, options.sync ?? OUTBOX_DEFAULTS.sync),
     },
     Outbox,
     OutboxDrain,
   ],
-  exports: [Outbox, OutboxDrain, OUTBOX_STORE],
+  exports: [Outbox, OutboxDrain, OutboxStore],
 })
 export class OutboxModule extends OutboxConfigurableModule {}

@@ -5,21 +5,18 @@ import { OutboxClosedError, OutboxFullError } from './outbox-full.error';
 import type { OutboxModuleOptions } from './outbox-options.interface';
 import type { OutboxEntry } from './outbox-entry';
 import { OutboxStore } from './outbox-store';
-import { LocalOutbox } from './backend/local-outbox';
-import { FakeRecordPublisher } from './testing/fake-record-publisher';
-
-const publisher = new FakeRecordPublisher();
+import { Outbox } from './outbox.service';
 
 function entry(eventId: string): OutboxEntry {
   return { eventId, topic: 'members', key: 'room-1', value: eventId, headers: {} };
 }
 
-describe('LocalOutbox, the append side (real SQLite file)', () => {
+describe('Outbox, the append side (real SQLite file)', () => {
   let dir: string;
   let store: OutboxStore;
 
-  function outbox(options: Partial<OutboxModuleOptions> = {}): LocalOutbox {
-    return new LocalOutbox(store, { dataDir: dir, publisher, ...options });
+  function outbox(options: Partial<OutboxModuleOptions> = {}): Outbox {
+    return new Outbox(store, { dataDir: dir, ...options });
   }
 
   beforeEach(() => {
@@ -55,7 +52,7 @@ describe('LocalOutbox, the append side (real SQLite file)', () => {
     expect((refused as OutboxFullError).message).toMatch(/^outbox is full: 2 undelivered events \(limit 2\)/);
     expect((refused as OutboxFullError).depth).toBe(2);
     expect(box.counts().refused).toBe(1);
-    box.markDelivered(store.remove(store.peek(10)[1].seq));
+    store.remove(store.peek(10)[1].seq);
     expect(box.getDepth()).toBe(0);
     await expect(box.append([entry('c')])).resolves.toEqual({ stored: 1, duplicates: 0 });
   });
@@ -72,7 +69,7 @@ describe('LocalOutbox, the append side (real SQLite file)', () => {
     const box = outbox({ maxAgeMs: 1000 });
     expect(box.oldestAgeMs()).toBeGreaterThanOrEqual(5000);
     await expect(box.append([entry('new')])).rejects.toThrow(/oldest undelivered event is 5 s old \(limit 1 s\)/);
-    box.markDelivered(store.remove(store.peek(1)[0].seq));
+    store.remove(store.peek(1)[0].seq);
     await expect(box.append([entry('new')])).resolves.toEqual({ stored: 1, duplicates: 0 });
   });
 

@@ -1,39 +1,112 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { AppendResult } from './append/append-batcher';
-import type { AppendCounts, OutboxBackend } from './backend/outbox-backend.interface';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppendBatcher, type AppendResult } from './append/append-batcher';
+import { OutboxBound } from './append/outbox-bound';
+import { errorText } from './delivery/delivery-stats';
 import type { OutboxEntry } from './outbox-entry';
-import { OUTBOX_BACKEND } from './outbox.module-definition';
+import { OutboxClosedError } from './outbox-full.error';
+import type { OutboxModuleOptions } from './outbox-options.interface';
+import { OutboxStore } from './outbox-store';
+import { OUTBOX_DEFAULTS, OUTBOX_MODULE_OPTIONS } from './outbox.module-definition';
+
+/** Counts of the append side since start. */
+export interface AppendCounts {
+  /** Events stored. */
+  stored: number;
+  /** Appends answered OK without storing, their event id being already accepted. */
+  duplicates: number;
+  /** Appends refused because the outbox was full. */
+  refused: number;
+  /** Group commits (durable writes). */
+  groupCommits: number;
+}
 
 /**
- * The append side of the outbox, as a Nest provider. Appends of one event-loop turn are written
- * in one transaction (group commit); each caller's promise settles once its entries are durable,
- * so the HTTP answer never goes out before the event is safe on disk.
+ * The append side of the outbox, as a Nest provider: the bound, then group commits into the
+ * store. Appends of one event-loop turn are written in one transaction; each caller's promise
+ * settles once its entries are durable, so the HTTP answer never goes out before the event is
+ * safe on disk.
  */
 @Injectable()
 export class Outbox {
-  constructor(@Inject(OUTBOX_BACKEND) private readonly backend: OutboxBackend) {}
+  private readonly logger = new Logger(Outbox.name);
+  private readonly batcher = new AppendBatcher(async (batches) => this.commit(batches));
+  private readonly bound: OutboxBound;
+  private readonly counters: AppendCounts = { stored: 0, duplicates: 0, refused: 0, groupCommits: 0 };
+  private readonly storedListeners: (() => void)[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly store: OutboxStore,
+    @Inject(OUTBOX_MODULE_OPTIONS) options: OutboxModuleOptions,
+  ) {
+    this.bound = new OutboxBound(options.maxRecords ?? OUTBOX_DEFAULTS.maxRecords, options.maxAgeMs ?? OUTBOX_DEFAULTS.maxAgeMs);
+  }
 
   /** Makes the entries durable (deduplicating by event id). Rejects with `OutboxFullError` when over the bound. */
   append(entries: readonly OutboxEntry[]): Promise<AppendResult> {
-    return this.backend.append(entries);
+    if (this.closed) return Promise.reject(new OutboxClosedError('the relay is shutting down'));
+    let full;
+    try {
+      full = this.bound.check(this.getDepth(), () => this.oldestAgeMs());
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    if (full !== undefined) {
+      this.counters.refused += 1;
+      return Promise.reject(full);
+    }
+    return this.batcher.add(entries);
   }
 
   /** Undelivered entries, including those in the group commit being formed. */
   getDepth(): number {
-    return this.backend.getDepth();
+    return this.store.depth + this.batcher.waiting;
   }
 
   /** Age in ms of the oldest undelivered entry (0 when empty). */
   oldestAgeMs(now = Date.now()): number {
-    return this.backend.oldestAgeMs(now);
+    const oldest = this.store.oldestAcceptedAt();
+    return oldest === undefined ? 0 : Math.max(0, now - oldest);
   }
 
   /** Whether a new append would be refused right now. */
   isFull(): boolean {
-    return this.backend.isFull();
+    return this.bound.check(this.getDepth(), () => this.oldestAgeMs()) !== undefined;
   }
 
   counts(): AppendCounts {
-    return this.backend.counts();
+    return { ...this.counters };
+  }
+
+  /** Registers a callback run after each group commit that stored something (delivery wakes up on it). */
+  onStored(listener: () => void): void {
+    this.storedListeners.push(listener);
+  }
+
+  /** Refuses new appends; those already accepted still complete. */
+  close(): void {
+    this.closed = true;
+    this.batcher.flush();
+  }
+
+  /** One group commit of several callers' entries, now; per caller, the indexes dropped as duplicates. */
+  private commit(batches: readonly (readonly OutboxEntry[])[]): number[][] {
+    let duplicatesPerCaller: number[][];
+    try {
+      duplicatesPerCaller = this.store.append(batches);
+    } catch (error) {
+      this.logger.error({ message: 'outbox write failed', callers: batches.length, error: errorText(error) });
+      throw error;
+    }
+    this.counters.groupCommits += 1;
+    let stored = 0;
+    batches.forEach((entries, index) => {
+      const duplicates = duplicatesPerCaller[index].length;
+      stored += entries.length - duplicates;
+      this.counters.duplicates += duplicates;
+    });
+    this.counters.stored += stored;
+    if (stored > 0) for (const listener of this.storedListeners) listener();
+    return duplicatesPerCaller;
   }
 }

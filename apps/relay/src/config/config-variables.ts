@@ -38,7 +38,6 @@ export const CONFIG_VARIABLES = [
   { name: 'MAX_HEADER_COUNT', default: '100', description: 'Most request headers accepted; more is answered 431.' },
   { name: 'MAX_HEADER_BYTES', default: '16384', description: 'Largest total size of the request headers; larger is answered 431.' },
   { name: 'DATA_DIR', default: './data', description: 'Folder of the durable outbox.' },
-  { name: 'OUTBOX_WORKER', default: 'false', description: '`false`: everything on one thread (measured cheaper per callback, lower p99 and RSS on two cores: docs/benchmark.md); `true`: the outbox (SQLite) and the delivery to Kafka on a worker thread of their own, so the thread that answers HTTP never waits on them (for hosts with cores to spare).' },
   { name: 'OUTBOX_SYNC', default: 'process', description: '`process` (survives a killed relay), `power` (fsync per group commit, survives power loss) or `off`.' },
   { name: 'OUTBOX_MAX_RECORDS', default: '1000000', description: 'Undelivered events at which new callbacks are answered 503.' },
   { name: 'OUTBOX_MAX_AGE_MS', default: '86400000', description: 'Age of the oldest undelivered event at which new callbacks are answered 503.' },

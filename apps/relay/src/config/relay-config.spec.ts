@@ -10,7 +10,7 @@ describe('loadRelayConfig', () => {
       host: '0.0.0.0',
       kafka: { brokers: ['localhost:9092'], clientId: 'tencent-member-state-relay', ssl: false, sasl: undefined, delivery: 'exactly-once', transactionTimeoutMs: 60_000 },
       topics: { memberState: 'tencent.member-state.v1', dlq: 'tencent.webhook.dlq.v1', progress: 'tencent.relay.progress.v1' },
-      outbox: { dataDir: './data', worker: false, sync: 'process', maxRecords: 1_000_000, batchMaxRecords: 10_000, batchMaxBytes: 4 * 1024 * 1024 },
+      outbox: { dataDir: './data', sync: 'process', maxRecords: 1_000_000, batchMaxRecords: 10_000, batchMaxBytes: 4 * 1024 * 1024 },
       logLevel: 'log',
     });
     expect([...config.tencent.sdkAppIds]).toEqual(['1400000001']);
@@ -47,7 +47,6 @@ describe('loadRelayConfig', () => {
     [{ DLQ_TOPIC: 'tencent.member-state.v1' }, 'DLQ_TOPIC must differ from MEMBER_STATE_TOPIC'],
     [{ OUTBOX_BATCH_MAX_RECORDS: '0' }, 'OUTBOX_BATCH_MAX_RECORDS must be an integer from 1 to 100000, got "0"'],
     [{ OUTBOX_BATCH_MAX_BYTES: '1000' }, 'OUTBOX_BATCH_MAX_BYTES must be an integer from 65536 to 67108864, got "1000"'],
-    [{ OUTBOX_WORKER: 'maybe' }, 'OUTBOX_WORKER must be true or false, got "maybe"'],
   ])('stops on %j with a message naming the variable', (overrides, message) => {
     expect(() => loadRelayConfig({ ...minimal, ...overrides })).toThrow(ConfigError);
     expect(() => loadRelayConfig({ ...minimal, ...overrides })).toThrow(message);

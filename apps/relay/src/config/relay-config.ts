@@ -48,8 +48,6 @@ export interface RelayConfig {
   };
   outbox: {
     dataDir: string;
-    /** Store and delivery on a worker thread of their own. */
-    worker: boolean;
     sync: OutboxSyncLevel;
     maxRecords: number;
     maxAgeMs: number;
@@ -247,7 +245,6 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
     },
     outbox: {
       dataDir: read(() => reader.string('DATA_DIR')),
-      worker: read(() => reader.boolean('OUTBOX_WORKER')),
       sync: read(() => reader.oneOf('OUTBOX_SYNC', SYNC_LEVELS)),
       maxRecords: read(() => reader.integer('OUTBOX_MAX_RECORDS', 1)),
       maxAgeMs: read(() => reader.integer('OUTBOX_MAX_AGE_MS', 1000)),

@@ -16,7 +16,7 @@ export interface CallbackOutcome {
 }
 
 /** One refused callback. */
-export interface RefusalOutcome {
+export interface RefusedCallback {
   command: string;
   result: 'rejected' | 'unavailable';
   /** Name of the error class, e.g. `InvalidJsonError` (a closed set: the relay's own classes). */
@@ -77,7 +77,7 @@ export class CallbackMetrics {
     this.callbacks.inc({ command: outcome.command, result: outcome.result });
   }
 
-  countRefusal(outcome: RefusalOutcome): void {
+  countRefusal(outcome: RefusedCallback): void {
     this.callbacks.inc({ command: outcome.command, result: outcome.result });
     this.rejections.inc({ command: outcome.command, reason: outcome.reason, status: String(outcome.status) });
     if (outcome.status === 401) {

@@ -9,8 +9,7 @@ import { WebhookConfigurableModule } from './webhook.module-definition';
 
 /**
  * The HTTP edge: knows Tencent, the outbox and the topics' record limits, nothing of Kafka.
- * `WebhookModule.registerAsync({ inject: [OutboxDrain], useFactory: (drain) => ({ recordLimits: drain }) })`: the drain
- * answers with the limits its Kafka publisher read when it connected.
+ * `WebhookModule.registerAsync({ imports: [KafkaModule.register(...)], inject: [RECORD_PUBLISHER], useFactory: (publisher) => ({ recordLimits: publisher }) })`.
  */
 @Module({
   imports: [RelayMetricsModule],

@@ -27,11 +27,7 @@ export class AppendBatcher {
   private pendingEntries = 0;
   private scheduled = false;
 
-  constructor(
-    private readonly commit: GroupCommit,
-    /** Runs after a group commit that stored something, with what it stored. */
-    private readonly committed: (stored: number, duplicates: number) => void,
-  ) {}
+  constructor(private readonly commit: GroupCommit) {}
 
   /** Entries waiting for the group commit being formed. */
   get waiting(): number {
@@ -64,15 +60,10 @@ export class AppendBatcher {
     }
     committing.then(
       (duplicatesPerCaller) => {
-        let stored = 0;
-        let duplicates = 0;
         batch.forEach((pending, index) => {
           const dropped = duplicatesPerCaller[index].length;
-          stored += pending.entries.length - dropped;
-          duplicates += dropped;
           pending.resolve({ stored: pending.entries.length - dropped, duplicates: dropped });
         });
-        this.committed(stored, duplicates);
       },
       (error: unknown) => {
         for (const pending of batch) pending.reject(error);

@@ -1,21 +1,16 @@
+import { recordSizeBytes } from '@app/kafka';
 import type { StoredEntry } from '../outbox-entry';
 import type { OutboxStore } from '../outbox-store';
 
-/** Approximate bytes an entry adds to a publish. */
-function entryBytes(entry: StoredEntry): number {
-  let bytes = Buffer.byteLength(entry.key) + (typeof entry.value === 'string' ? Buffer.byteLength(entry.value) : entry.value.length);
-  for (const name in entry.headers) bytes += Buffer.byteLength(name) + Buffer.byteLength(entry.headers[name]);
-  return bytes;
-}
-
 /**
- * The leading entries that fit in `maxBytes` (at least one). A publish is one Kafka transaction:
- * this bounds what it holds in memory and on the wire.
+ * The leading entries that fit in `maxBytes` (at least one), each counted as Kafka's side counts a
+ * record against its limits. A publish is one Kafka transaction: this bounds what it holds in
+ * memory and on the wire.
  */
-export function withinBytes(entries: StoredEntry[], maxBytes: number): StoredEntry[] {
+function withinBytes(entries: StoredEntry[], maxBytes: number): StoredEntry[] {
   let total = 0;
   for (let index = 0; index < entries.length; index++) {
-    total += entryBytes(entries[index]);
+    total += recordSizeBytes(entries[index]);
     if (total > maxBytes && index > 0) return entries.slice(0, index);
   }
   return entries;

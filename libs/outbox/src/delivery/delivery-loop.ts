@@ -5,13 +5,22 @@ import type { OutboxStore } from '../outbox-store';
 import { Backoff } from './backoff';
 import type { BatchSource } from './batch-source';
 import type { BoundedCall } from './bounded-call';
-import type { DeliveryBookkeeping } from './delivery-bookkeeping.interface';
 import { clip, type DeliveryStats } from './delivery-stats';
 import type { RefusalHandler } from './refusal-handler';
 import type { WakeSignal } from './wake-signal';
 
-/** Timing of the loop (see {@link OutboxModuleOptions}). */
-export interface LoopTiming {
+/** What the loop moves and where: from the store, batch by batch, to the publisher; refused records aside. */
+export interface DeliveryPath {
+  store: OutboxStore;
+  publisher: RecordPublisher;
+  batches: BatchSource;
+  refusals: RefusalHandler;
+}
+
+/** How the loop waits: calls to Kafka bounded in time, wake-ups, and its timings (see `OutboxModuleOptions`). */
+export interface DeliveryPacing {
+  call: BoundedCall;
+  wake: WakeSignal;
   lingerMs: number;
   idleMs: number;
   retryInitialMs: number;
@@ -26,29 +35,25 @@ export interface LoopTiming {
  * delivery: the writer fenced by another process, or a broken store.
  */
 export class DeliveryLoop {
-  private readonly logger = new Logger('OutboxDrain');
+  private readonly logger = new Logger(DeliveryLoop.name);
   /** A broker away is retried for as long as it lasts: logged as an outage, not once per attempt. */
   private readonly outage = new OutageLog(this.logger, { stillFailing: 'delivery to Kafka still failing', recovered: 'delivery to Kafka recovered' });
 
   constructor(
-    private readonly store: OutboxStore,
-    private readonly outbox: DeliveryBookkeeping,
-    private readonly publisher: RecordPublisher,
-    private readonly batches: BatchSource,
-    private readonly refusals: RefusalHandler,
-    private readonly call: BoundedCall,
-    private readonly wake: WakeSignal,
+    private readonly path: DeliveryPath,
+    private readonly pacing: DeliveryPacing,
     private readonly stats: DeliveryStats,
-    private readonly timing: LoopTiming,
   ) {}
 
   async run(running: () => boolean): Promise<void> {
-    const backoff = new Backoff(this.timing.retryInitialMs, this.timing.retryMaxMs);
+    const { store, publisher, batches, refusals } = this.path;
+    const { call, wake } = this.pacing;
+    const backoff = new Backoff(this.pacing.retryInitialMs, this.pacing.retryMaxMs);
     let connected = false;
     while (running()) {
       if (!connected) {
         try {
-          this.settle(await this.call.run(this.publisher.connect(this.store.writerId), 'connect'));
+          this.settle(await call.run(publisher.connect(store.writerId), 'connect'));
           connected = true;
         } catch (error) {
           if (error instanceof WriterFencedError) throw error;
@@ -56,41 +61,41 @@ export class DeliveryLoop {
           continue;
         }
       }
-      const batch = this.batches.next();
+      const batch = batches.next();
       if (batch.length === 0) {
         this.outage.succeeded({ pending: 0 });
-        await this.wake.idle(this.timing.idleMs);
+        await wake.idle(this.pacing.idleMs);
         // Woken by the first new record: let the ones right behind it join its transaction.
-        if (running()) await this.wake.idle(this.timing.lingerMs);
+        if (running()) await wake.idle(this.pacing.lingerMs);
         continue;
       }
       const position = batch[batch.length - 1].seq;
       try {
-        await this.call.run(this.publisher.publish(batch, position), 'publish');
+        await call.run(publisher.publish(batch, position), 'publish');
       } catch (error) {
         connected = false;
         if (error instanceof WriterFencedError) throw error;
         if (error instanceof RecordsRefusedError) {
-          this.refusals.handle(batch, error);
+          refusals.handle(batch, error);
           continue;
         }
         await this.failed(error, 'publishing to Kafka failed; will retry', backoff, { records: batch.length, firstEventId: batch[0].eventId, firstRoomId: clip(batch[0].key) });
         continue;
       }
-      if (!this.store.isOpen()) return; // shutdown gave up on this publish; the next start finds it committed
+      if (!store.isOpen()) return; // shutdown gave up on this publish; the next start finds it committed
       backoff.reset();
-      this.outbox.markDelivered(this.store.remove(position));
+      store.remove(position);
       this.stats.recordDelivered(batch, Date.now());
-      if (this.outage.failing) this.outage.succeeded({ pending: this.store.count() });
+      if (this.outage.failing) this.outage.succeeded({ pending: store.depth });
     }
   }
 
   /** Removes what the writer's last committed position says is already on Kafka. */
   private settle(position: number | undefined): void {
     if (position === undefined) return;
-    const committed = this.batches.upTo(position);
+    const committed = this.path.batches.upTo(position);
     if (committed.length === 0) return;
-    this.outbox.markDelivered(this.store.remove(position));
+    this.path.store.remove(position);
     this.stats.recordDelivered(committed, Date.now());
     this.logger.log({ message: 'records an earlier attempt committed to Kafka removed from the outbox', records: committed.length, position });
   }
@@ -98,6 +103,6 @@ export class DeliveryLoop {
   private async failed(error: unknown, message: string, backoff: Backoff, context: Record<string, unknown> = {}): Promise<void> {
     const wait = backoff.next();
     this.outage.failed(message, this.stats.failed(error), context);
-    await this.wake.backoff(wait);
+    await this.pacing.wake.backoff(wait);
   }
 }

@@ -13,12 +13,36 @@ export function errorText(error: unknown): string {
   return clip(error instanceof Error ? error.message : String(error), MAX_ERROR_CHARS);
 }
 
-/** What became of records taken out of delivery for good. */
-export interface RefusalOutcome {
-  entries: readonly StoredEntry[];
+/** One batch Kafka acknowledged, in the few numbers metrics need. */
+export interface DeliveredBatch {
+  records: number;
+  /** Records by topic. */
+  byTopic: Record<string, number>;
+  /** When each record was accepted (ms since epoch). */
+  acceptedAt: number[];
+  /** When Kafka acknowledged the batch (ms since epoch). */
+  ackedAt: number;
+}
+
+/** Records of one topic that Kafka refused for good, moved out of delivery. */
+export interface KafkaRefusal {
+  topic: string;
+  records: number;
+  /** Kafka's error, e.g. `MESSAGE_TOO_LARGE`. */
   reason: string;
   /** How many of them got a dead letter (the rest went to the `undeliverable` table). */
   deadLettered: number;
+}
+
+/** {@link DeliveredBatch} of the entries of one batch. */
+function summarize(entries: readonly StoredEntry[], ackedAt: number): DeliveredBatch {
+  const byTopic: Record<string, number> = {};
+  const acceptedAt = new Array<number>(entries.length);
+  entries.forEach((entry, index) => {
+    byTopic[entry.topic] = (byTopic[entry.topic] ?? 0) + 1;
+    acceptedAt[index] = entry.acceptedAt;
+  });
+  return { records: entries.length, byTopic, acceptedAt, ackedAt };
 }
 
 /** The delivery's counters since start, and the listeners that metrics hang on. */
@@ -35,14 +59,14 @@ export class DeliveryStats {
   loopRestarts = 0;
   /** Message of the last failure, until the next success. */
   lastError: string | undefined;
-  private readonly deliveredListeners: ((entries: readonly StoredEntry[], ackedAt: number) => void)[] = [];
-  private readonly refusedListeners: ((outcome: RefusalOutcome) => void)[] = [];
+  private readonly deliveredListeners: ((batch: DeliveredBatch) => void)[] = [];
+  private readonly refusedListeners: ((refusal: KafkaRefusal) => void)[] = [];
 
-  onDelivered(listener: (entries: readonly StoredEntry[], ackedAt: number) => void): void {
+  onDelivered(listener: (batch: DeliveredBatch) => void): void {
     this.deliveredListeners.push(listener);
   }
 
-  onRefused(listener: (outcome: RefusalOutcome) => void): void {
+  onRefused(listener: (refusal: KafkaRefusal) => void): void {
     this.refusedListeners.push(listener);
   }
 
@@ -62,12 +86,14 @@ export class DeliveryStats {
     this.delivered += entries.length;
     this.batches += 1;
     this.lastError = undefined;
-    for (const listener of this.deliveredListeners) listener(entries, ackedAt);
+    if (this.deliveredListeners.length === 0) return;
+    const batch = summarize(entries, ackedAt);
+    for (const listener of this.deliveredListeners) listener(batch);
   }
 
-  recordRefused(outcome: RefusalOutcome): void {
-    this.deadLettered += outcome.deadLettered;
-    this.undeliverable += outcome.entries.length - outcome.deadLettered;
-    for (const listener of this.refusedListeners) listener(outcome);
+  recordRefused(refusal: KafkaRefusal): void {
+    this.deadLettered += refusal.deadLettered;
+    this.undeliverable += refusal.records - refusal.deadLettered;
+    for (const listener of this.refusedListeners) listener(refusal);
   }
 }

@@ -5,7 +5,6 @@ import type { OutboxStore } from '../outbox-store';
 import { Backoff } from './backoff';
 import { BatchSource } from './batch-source';
 import { BoundedCall } from './bounded-call';
-import type { DeliveryBookkeeping } from './delivery-bookkeeping.interface';
 import { DeliveryLoop } from './delivery-loop';
 import { DeliveryStats, errorText } from './delivery-stats';
 import { RefusalHandler } from './refusal-handler';
@@ -14,9 +13,8 @@ import { WakeSignal } from './wake-signal';
 /** Longest idle wait of the loop when nothing arrives (it also wakes on every new record). */
 const IDLE_MS = 10_000;
 
-/** What the supervisor needs to know (see `OutboxModuleOptions`, whose defaults apply). */
-export interface SupervisorSettings {
-  publisher: RecordPublisher;
+/** The delivery's settings, defaults applied (see `OutboxModuleOptions`). */
+export interface DeliverySettings {
   deadLetterOf?: DeadLetterOf;
   batchMaxRecords: number;
   batchMaxBytes: number;
@@ -40,7 +38,7 @@ function sleep(ms: number): Promise<void> {
  */
 export class DeliverySupervisor {
   readonly stats = new DeliveryStats();
-  private readonly logger = new Logger('OutboxDrain');
+  private readonly logger = new Logger(DeliverySupervisor.name);
   private readonly wake = new WakeSignal();
   private readonly call: BoundedCall;
   private readonly loop: DeliveryLoop;
@@ -51,17 +49,16 @@ export class DeliverySupervisor {
 
   constructor(
     private readonly store: OutboxStore,
-    private readonly settings: SupervisorSettings,
-    bookkeeping: DeliveryBookkeeping,
+    private readonly publisher: RecordPublisher,
+    private readonly settings: DeliverySettings,
   ) {
     const batches = new BatchSource(store, settings.batchMaxRecords, settings.batchMaxBytes);
     this.call = new BoundedCall(settings.publishTimeoutMs);
-    this.loop = new DeliveryLoop(store, bookkeeping, settings.publisher, batches, new RefusalHandler(store, bookkeeping, batches, this.stats, settings.deadLetterOf), this.call, this.wake, this.stats, {
-      lingerMs: settings.lingerMs,
-      idleMs: IDLE_MS,
-      retryInitialMs: settings.retryInitialMs,
-      retryMaxMs: settings.retryMaxMs,
-    });
+    this.loop = new DeliveryLoop(
+      { store, publisher, batches, refusals: new RefusalHandler(store, batches, this.stats, settings.deadLetterOf) },
+      { call: this.call, wake: this.wake, lingerMs: settings.lingerMs, idleMs: IDLE_MS, retryInitialMs: settings.retryInitialMs, retryMaxMs: settings.retryMaxMs },
+      this.stats,
+    );
   }
 
   /** New records were stored: ends an idle wait of the loop. */
@@ -72,7 +69,7 @@ export class DeliverySupervisor {
   start(): void {
     if (this.running || this.stoppedReason !== undefined) return;
     this.running = true;
-    const pending = this.store.count();
+    const pending = this.store.depth;
     if (pending > 0) {
       this.logger.log({ message: 'resuming delivery of events left by a previous run', pending });
     }
@@ -92,9 +89,9 @@ export class DeliverySupervisor {
   async shutdown(): Promise<void> {
     const deadline = Date.now() + this.settings.shutdownDrainMs;
     // What this shutdown had to deliver, not what the whole run delivered.
-    const pending = this.store.count();
+    const pending = this.store.depth;
     const deliveredBefore = this.stats.delivered;
-    while (this.delivering && this.store.count() > 0 && Date.now() < deadline) {
+    while (this.delivering && this.store.depth > 0 && Date.now() < deadline) {
       this.wake.interrupt();
       await sleep(20);
     }
@@ -111,14 +108,14 @@ export class DeliverySupervisor {
       this.call.abandon();
       await this.supervision;
     }
-    const left = this.store.count();
+    const left = this.store.depth;
     const delivered = this.stats.delivered - deliveredBefore;
     if (left > 0) {
       this.logger.warn({ message: 'shutdown deadline reached; undelivered events stay in the outbox for the next start', pending, delivered, left });
     } else {
       this.logger.log({ message: 'outbox drained at shutdown', pending, delivered });
     }
-    await this.call.run(this.settings.publisher.close(), 'connect').catch((error: unknown) =>
+    await this.call.run(this.publisher.close(), 'connect').catch((error: unknown) =>
       this.logger.warn({ message: 'closing the Kafka producer failed', error: errorText(error) }),
     );
   }

@@ -4,7 +4,6 @@ import type { DeadLetterOf } from '../outbox-options.interface';
 import type { RefusedEntry, StoredEntry } from '../outbox-entry';
 import type { OutboxStore } from '../outbox-store';
 import type { BatchSource } from './batch-source';
-import type { DeliveryBookkeeping } from './delivery-bookkeeping.interface';
 import { clip, type DeliveryStats } from './delivery-stats';
 
 /**
@@ -14,11 +13,10 @@ import { clip, type DeliveryStats } from './delivery-stats';
  * the batch is retried one record at a time first.
  */
 export class RefusalHandler {
-  private readonly logger = new Logger('OutboxDrain');
+  private readonly logger = new Logger(RefusalHandler.name);
 
   constructor(
     private readonly store: OutboxStore,
-    private readonly outbox: DeliveryBookkeeping,
     private readonly batches: BatchSource,
     private readonly stats: DeliveryStats,
     private readonly deadLetterOf: DeadLetterOf | undefined,
@@ -36,8 +34,7 @@ export class RefusalHandler {
     const refused: RefusedEntry[] = entries.map((entry) => ({ entry, reason, deadLetter: this.deadLetterOf?.(entry, reason) }));
     this.store.moveOut(refused);
     const deadLettered = refused.filter((item) => item.deadLetter !== undefined).length;
-    this.outbox.markMovedOut(entries.length, deadLettered);
-    this.stats.recordRefused({ entries, reason: error.reason, deadLettered });
+    this.stats.recordRefused({ topic: first.topic, records: entries.length, reason: error.reason, deadLettered });
     this.logger.error({
       message: deadLettered === entries.length ? 'records refused by Kafka moved to the dead-letter topic' : 'records refused by Kafka kept in the undeliverable table',
       records: entries.length,
