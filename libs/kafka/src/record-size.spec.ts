@@ -4,7 +4,7 @@ const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0') as { Reco
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const KafkaRecord = require('kafkajs/src/protocol/recordBatch/record/v0') as (options: { key: Buffer; value: Buffer; headers: Record<string, string> }) => unknown;
 import type { PublishRecord } from './record-publisher.interface';
-import { recordSizeBytes } from './record-size';
+import { recordBytesOver, recordSizeBytes } from './record-size';
 
 async function encodedBatchBytes(record: PublishRecord): Promise<number> {
   const batch = await RecordBatch({
@@ -29,3 +29,18 @@ describe('recordSizeBytes', () => {
   });
 });
 
+
+describe('recordBytesOver', () => {
+  const record: PublishRecord = { topic: 't', key: 'k', value: 'x'.repeat(1000), headers: {} };
+
+  it('is undefined for a record that fits, and the size of one that does not', () => {
+    expect(recordBytesOver(record, 2000)).toBeUndefined();
+    expect(recordBytesOver(record, 1000)).toBe(recordSizeBytes(record));
+  });
+
+  it('counts UTF-8 bytes when the quick bound is not enough', () => {
+    const wide = { ...record, value: '€'.repeat(400) }; // 1,200 bytes in 400 code units
+    expect(recordBytesOver(wide, recordSizeBytes(wide))).toBeUndefined();
+    expect(recordBytesOver(wide, recordSizeBytes(wide) - 1)).toBe(recordSizeBytes(wide));
+  });
+});

@@ -14,7 +14,7 @@ const HEADER_OVERHEAD_BYTES = 5 + 5;
 export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
 
 /** The framing bytes of a record with `headerCount` headers in a batch of its own. */
-export function recordFramingBytes(headerCount: number): number {
+function recordFramingBytes(headerCount: number): number {
   return BATCH_OVERHEAD_BYTES + RECORD_OVERHEAD_BYTES + headerCount * HEADER_OVERHEAD_BYTES;
 }
 
@@ -27,4 +27,24 @@ export function recordSizeBytes(record: Pick<PublishRecord, 'key' | 'value' | 'h
     bytes += Buffer.byteLength(name) + Buffer.byteLength(record.headers[name]);
   }
   return bytes + recordFramingBytes(headers);
+}
+
+/**
+ * {@link recordSizeBytes} of `record` when it is over `limitBytes`, else undefined. Cheap for the
+ * usual small record: a UTF-16 code unit is at most 3 UTF-8 bytes, so when three times the string
+ * lengths fit, no byte is counted.
+ */
+export function recordBytesOver(record: Pick<PublishRecord, 'key' | 'value' | 'headers'>, limitBytes: number): number | undefined {
+  let units = record.key.length + (typeof record.value === 'string' ? record.value.length : 0);
+  let headerCount = 0;
+  for (const name in record.headers) {
+    units += name.length + record.headers[name].length;
+    headerCount += 1;
+  }
+  const buffered = typeof record.value === 'string' ? 0 : record.value.length;
+  if (units * 3 + buffered + recordFramingBytes(headerCount) <= limitBytes) {
+    return undefined;
+  }
+  const bytes = recordSizeBytes(record);
+  return bytes > limitBytes ? bytes : undefined;
 }

@@ -1,22 +1,6 @@
 import { RecordTooLargeError } from '@app/tencent-callbacks';
 import { recordSizeBytes } from '@app/kafka';
-import { assertRecordsFit, bytesOverLimit, largestField, type SizedRecord } from './record-size';
-
-
-describe('bytesOverLimit', () => {
-  const record: SizedRecord = { topic: 't', key: 'k', value: 'x'.repeat(1000), headers: {} };
-
-  it('is undefined for a record that fits, and the size of one that does not', () => {
-    expect(bytesOverLimit(record, 2000)).toBeUndefined();
-    expect(bytesOverLimit(record, 1000)).toBe(recordSizeBytes(record));
-  });
-
-  it('counts UTF-8 bytes when the quick bound is not enough', () => {
-    const wide = { ...record, value: '€'.repeat(400) }; // 1,200 bytes in 400 code units
-    expect(bytesOverLimit(wide, recordSizeBytes(wide))).toBeUndefined();
-    expect(bytesOverLimit(wide, recordSizeBytes(wide) - 1)).toBe(recordSizeBytes(wide));
-  });
-});
+import { assertRecordsFit, largestField } from './record-size';
 
 describe('largestField', () => {
   it('names the largest top-level field, with its UTF-8 size for a string', () => {

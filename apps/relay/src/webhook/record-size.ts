@@ -1,35 +1,9 @@
-import { recordFramingBytes, recordSizeBytes } from '@app/kafka';
+import { recordBytesOver } from '@app/kafka';
 import { quoteForLog } from '@app/observability';
 import { RecordTooLargeError, type OutgoingRecord } from '@app/tencent-callbacks';
 
 /** Longest field path a refusal names (a body's keys are caller input too). */
 const MAX_FIELD_CHARS = 128;
-
-/** The bytes of a record the broker counts against `max.message.bytes`: key, value and headers. */
-export interface SizedRecord {
-  topic: string;
-  key: string;
-  value: string | Buffer;
-  headers: Record<string, string>;
-}
-
-/**
- * The record's size when it is over `limitBytes`, else undefined. Cheap for the usual small record:
- * a UTF-16 code unit is at most 3 UTF-8 bytes, so when three times the string lengths fit, no
- * byte is counted.
- */
-export function bytesOverLimit(record: SizedRecord, limitBytes: number): number | undefined {
-  let units = record.key.length + (typeof record.value === 'string' ? record.value.length : 0);
-  for (const name in record.headers) units += name.length + record.headers[name].length;
-  const buffered = typeof record.value === 'string' ? 0 : record.value.length;
-  let headerCount = 0;
-  for (const _name in record.headers) headerCount += 1;
-  if (units * 3 + buffered + recordFramingBytes(headerCount) <= limitBytes) {
-    return undefined;
-  }
-  const bytes = recordSizeBytes(record);
-  return bytes > limitBytes ? bytes : undefined;
-}
 
 function sizeOf(value: unknown): number {
   if (typeof value === 'string') return Buffer.byteLength(value);
@@ -73,7 +47,7 @@ export function largestField(body: Record<string, unknown>): { field: string; fi
 export function assertRecordsFit(records: readonly OutgoingRecord[], body: Record<string, unknown>, maxRecordBytes: (topic: string) => number): void {
   for (const record of records) {
     const limitBytes = maxRecordBytes(record.topic);
-    const bytes = bytesOverLimit(record, limitBytes);
+    const bytes = recordBytesOver(record, limitBytes);
     if (bytes !== undefined) {
       throw new RecordTooLargeError({ ...largestField(body), topic: record.topic, recordBytes: bytes, limitBytes });
     }
