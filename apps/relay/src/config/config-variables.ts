@@ -42,7 +42,7 @@ export const CONFIG_VARIABLES = [
   { name: 'OUTBOX_MAX_RECORDS', default: '1000000', description: 'Undelivered events at which new callbacks are answered 503.' },
   { name: 'OUTBOX_MAX_AGE_MS', default: '86400000', description: 'Age of the oldest undelivered event at which new callbacks are answered 503.' },
   { name: 'OUTBOX_BATCH_MAX_RECORDS', default: '10000', description: 'Most events per delivery batch (one Kafka transaction). A batch takes whatever waits, up to this and `OUTBOX_BATCH_MAX_BYTES`.' },
-  { name: 'OUTBOX_BATCH_MAX_BYTES', default: '4194304', description: 'Most bytes (keys, values, headers) per delivery batch.' },
+  { name: 'OUTBOX_BATCH_MAX_BYTES', default: '4194304', description: 'Most bytes per delivery batch, each record counted as Kafka counts it: key, value, headers and its framing.' },
   { name: 'OUTBOX_PUBLISH_TIMEOUT_MS', default: '30000', description: 'Longest wait for one Kafka connect or delivery batch before the drain starts over as the same writer and retries (nothing is repeated: the writer\'s committed progress says what arrived).' },
   { name: 'DEDUPE_WINDOW_MS', default: '3600000', description: 'A repeated event id within this window is acknowledged and not published again.' },
   { name: 'SHUTDOWN_TIMEOUT_MS', default: '10000', description: 'On SIGTERM, how long to keep delivering the outbox before exiting.' },
