@@ -83,6 +83,18 @@ describe('OutboxDrain (real SQLite file, fake publisher, fake timers)', () => {
     expect(drain.status()).toMatchObject({ depth: 0, oldestAgeMs: 0, brokerConnected: true, delivering: true, full: false, stored: 4, delivered: 4, batches: 2, publishFailures: 0 });
   });
 
+  it('wakes from its idle wait when the append side stores something, instead of waiting out the idle time', async () => {
+    open();
+    drain.start();
+    await until(() => publisher.connected);
+    await jest.advanceTimersByTimeAsync(100);
+    await append('a');
+    // The idle wait is 10 s: only the append side's wake-up delivers this within 50 ms.
+    await jest.advanceTimersByTimeAsync(50);
+    expect(publisher.published).toEqual(['a']);
+    expect(store.depth).toBe(0);
+  });
+
   it('takes whatever waits into one batch, up to its byte limit: batches grow with the load', async () => {
     // Each record counted as the Kafka side counts it: key "room-1" (6) + value (2) + its framing.
     const recordBytes = recordSizeBytes(entries('a1')[0]);
