@@ -5,40 +5,9 @@ import { DeliverySupervisor } from './delivery/delivery-supervisor';
 import type { OutboxModuleOptions } from './outbox-options.interface';
 import { OutboxStore } from './outbox-store';
 import { OUTBOX_DEFAULTS, OUTBOX_MODULE_OPTIONS } from './outbox.module-definition';
-import { Outbox, type AppendCounts } from './outbox.service';
+import type { OutboxStatus } from './outbox-status.interface';
+import { Outbox } from './outbox.service';
 import { SeenPruner } from './seen-pruner';
-
-/** The state of the outbox in numbers, for health checks and metrics. */
-export interface OutboxStatus extends AppendCounts {
-  /** Undelivered events (on disk plus the group commit being formed). */
-  depth: number;
-  /** Age in ms of the oldest undelivered event; 0 when empty. */
-  oldestAgeMs: number;
-  /** Whether the last connect or publish reached the broker. */
-  brokerConnected: boolean;
-  /** Whether the delivery loop is running (false while it restarts after a failure, or after it stopped for good). */
-  delivering: boolean;
-  /** Why delivery stopped for good (another process took over this outbox's writer id). */
-  stoppedReason?: string;
-  /** Whether new callbacks are refused right now (over the size or age bound). */
-  full: boolean;
-  /** Events acknowledged by the broker and removed since start. */
-  delivered: number;
-  /** Failed (or timed out) connect and publish attempts since start. */
-  publishFailures: number;
-  /** Batches (Kafka transactions) acknowledged since start. */
-  batches: number;
-  /** Records Kafka refused for good since start, replaced by a dead letter. */
-  deadLettered: number;
-  /** Records Kafka refused for good that are kept in the outbox's `undeliverable` table (all time). */
-  undeliverable: number;
-  /** Times the delivery loop failed outside a publish and was restarted, since start. */
-  loopRestarts: number;
-  /** Event ids forgotten since start because their deduplication window had passed (pruned in chunks). */
-  forgotten: number;
-  /** Message of the last failure, until the next success. */
-  lastError?: string;
-}
 
 /**
  * The delivery side of the outbox, as a Nest provider: from bootstrap on it delivers the store to

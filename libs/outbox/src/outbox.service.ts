@@ -5,20 +5,9 @@ import { errorText } from './delivery/delivery-stats';
 import type { OutboxEntry } from './outbox-entry';
 import { OutboxClosedError } from './outbox-full.error';
 import type { OutboxModuleOptions } from './outbox-options.interface';
+import type { AppendCounts } from './outbox-status.interface';
 import { OutboxStore } from './outbox-store';
 import { OUTBOX_DEFAULTS, OUTBOX_MODULE_OPTIONS } from './outbox.module-definition';
-
-/** Counts of the append side since start. */
-export interface AppendCounts {
-  /** Events stored. */
-  stored: number;
-  /** Appends answered OK without storing, their event id being already accepted. */
-  duplicates: number;
-  /** Appends refused because the outbox was full. */
-  refused: number;
-  /** Group commits (durable writes). */
-  groupCommits: number;
-}
 
 /**
  * The append side of the outbox, as a Nest provider: the bound, then group commits into the
