@@ -1,23 +1,18 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { CallbackContext, CallbackHandler, OutgoingRecord } from '../handlers/callback-handler.interface';
-import { memberEventRecord } from '../handlers/member-event-record';
+import { Injectable } from '@nestjs/common';
+import type { MemberEvent } from '@app/member-events';
+import type { CallbackContext } from '../handlers/callback-handler.interface';
+import { MemberEventHandler } from '../handlers/member-event.handler';
 import { TencentCallbackHandler } from '../handlers/tencent-callback-handler.decorator';
 import { DESTROY_ROOM_COMMANDS, DestroyRoomDto } from './destroy-room.dto';
-import { TENCENT_CALLBACKS_OPTIONS, memberStateTopicOf, type TencentCallbacksModuleOptions } from '../handlers/tencent-callbacks.module-definition';
 import { normalizeDestroyRoom } from './destroy-room.normalizer';
 
 /** `Live.CallbackAfterDestroyRoom` → one `room_closed` event, keyed by the room like its member events. */
 @Injectable()
 @TencentCallbackHandler(DESTROY_ROOM_COMMANDS)
-export class DestroyRoomHandler implements CallbackHandler<DestroyRoomDto> {
+export class DestroyRoomHandler extends MemberEventHandler<DestroyRoomDto> {
   readonly body = DestroyRoomDto;
-  private readonly topic: string;
 
-  constructor(@Inject(TENCENT_CALLBACKS_OPTIONS) options: TencentCallbacksModuleOptions) {
-    this.topic = memberStateTopicOf(options);
-  }
-
-  handle(body: DestroyRoomDto, context: CallbackContext): OutgoingRecord[] {
-    return [memberEventRecord(normalizeDestroyRoom(body, context), this.topic)];
+  protected normalize(body: DestroyRoomDto, context: CallbackContext): MemberEvent {
+    return normalizeDestroyRoom(body, context);
   }
 }
