@@ -1,4 +1,5 @@
 import { PRESENCE_CONFIG_VARIABLES } from '../../apps/presence/src/config/config-variables';
+import { RECONCILER_CONFIG_VARIABLES } from '../../apps/reconciler/src/config/config-variables';
 import { CONFIG_VARIABLES } from '../../apps/relay/src/config/config-variables';
 
 /** A variable as an app declares it in apps/<app>/src/config/config-variables.ts. */
@@ -8,7 +9,11 @@ export interface DeclaredVariable {
 }
 
 /** The variables each app reads, by the name its container or service has in the deploy files. */
-export const APP_CONFIG_VARIABLES: Readonly<Record<string, readonly DeclaredVariable[]>> = { relay: CONFIG_VARIABLES, presence: PRESENCE_CONFIG_VARIABLES };
+export const APP_CONFIG_VARIABLES: Readonly<Record<string, readonly DeclaredVariable[]>> = {
+  relay: CONFIG_VARIABLES,
+  presence: PRESENCE_CONFIG_VARIABLES,
+  reconciler: RECONCILER_CONFIG_VARIABLES,
+};
 
 /** What an environment (a manifest's `env`, a compose service's `environment`) sets, against what the app reads. */
 export interface EnvironmentCheck {

@@ -14,6 +14,7 @@ const read = (file: string) => readFileSync(join(root, file), 'utf8');
 
 interface Service {
   image?: string;
+  profiles?: string[];
   build?: unknown;
   command?: string[];
   environment?: Record<string, string>;
@@ -64,8 +65,9 @@ function dockerfileInstruction(name: string): string[] {
 }
 
 describe('docker-compose.yml', () => {
-  it('brings up Kafka, the relay, presence, a topic browser, Prometheus and Grafana', () => {
-    expect(Object.keys(services).sort()).toEqual(['grafana', 'kafka', 'kafka-ui', 'presence', 'prometheus', 'relay']);
+  it('brings up Kafka, the relay, presence, a topic browser, Prometheus and Grafana, and the reconciler on request', () => {
+    expect(Object.keys(services).sort()).toEqual(['grafana', 'kafka', 'kafka-ui', 'presence', 'prometheus', 'reconciler', 'relay']);
+    expect(Object.entries(services).filter(([, service]) => service.profiles !== undefined)).toEqual([['reconciler', expect.objectContaining({ profiles: ['reconcile'] })]]);
     expect(services.kafka.environment?.KAFKA_PROCESS_ROLES).toBe('broker,controller');
   });
 
@@ -138,10 +140,16 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('runs presence from the image the relay service builds', () => {
+  it.each(['presence', 'reconciler'])('runs %s from the image the relay service builds', (name) => {
     expect(services.relay.build).toBeDefined();
-    expect(services.presence.image).toBe(services.relay.image);
-    expect(services.presence.command?.join(' ')).toMatch(/^node dist\/apps\/presence\/src\/main\.js$/);
+    expect(services[name].image).toBe(services.relay.image);
+    expect(services[name].command?.join(' ')).toBe(`node dist/apps/${name}/src/main.js`);
+  });
+
+  it("keeps the reconciler's outbox on a volume of its own, never the relay's", () => {
+    const [source, target] = services.reconciler.volumes![0].split(':');
+    expect(source).not.toBe(services.relay.volumes![0].split(':')[0]);
+    expect(target).toBe(services.reconciler.environment!.DATA_DIR);
   });
 });
 
