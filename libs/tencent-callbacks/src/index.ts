@@ -16,11 +16,22 @@ export { readCallbackQuery, type CallbackQuery, type RawQuery } from './parsing/
 export { liveCallbackSign, verifyLiveSignature } from './auth/live-signature';
 export { trtcCallbackSign, verifyTrtcSignature } from './auth/trtc-signature';
 
-// Tencent's server API: who is in a room (for the reconciler, and the simulator's stand-in).
+// Tencent's server API: the app's rooms and who is in each (for the reconciler, and the simulator's stand-in).
 export { tlsUserSig, userSigProblem, type UserSigProblem, type UserSigRequest } from './server-api/tls-user-sig';
-export { GET_MEMBER_LIST_PATH, MEMBER_LIST_CAP, TENCENT_API_DOMAINS, TENCENT_ERROR_CODES, tencentApiBaseUrl } from './server-api/tencent-server-api';
+export {
+  GET_MEMBER_LIST_PATH,
+  GET_ROOM_LIST_PATH,
+  MEMBER_LIST_CAP,
+  ROOM_LIST_PAGE_SIZE,
+  ROOM_LIST_RATE_PER_S,
+  TENCENT_API_DOMAINS,
+  TENCENT_ERROR_CODES,
+  tencentApiBaseUrl,
+} from './server-api/tencent-server-api';
 export { RequestBudget } from './server-api/request-budget';
+export { TencentApiCaller, type TencentApiCall, type TencentApiCallerOptions } from './server-api/tencent-api-caller';
 export { GetMemberListClient, type GetMemberListClientOptions, type MemberListAnswer } from './server-api/get-member-list.client';
+export { GetRoomListClient, type GetRoomListClientOptions, type RoomListAnswer } from './server-api/get-room-list.client';
 export {
   TencentApiError,
   TencentAuthError,

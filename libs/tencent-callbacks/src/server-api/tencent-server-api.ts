@@ -9,6 +9,15 @@ export const TENCENT_API_DOMAINS = {
 /** Path of Live's member list. */
 export const GET_MEMBER_LIST_PATH = 'v4/live_engine_http_srv/get_member_list';
 
+/** Path of Live's room list (the app's rooms, sorted by ViewCount descending). */
+export const GET_ROOM_LIST_PATH = 'v4/live_engine_http_srv/get_room_list';
+
+/** Most rooms get_room_list puts in a page (its `Count` may be at most this). */
+export const ROOM_LIST_PAGE_SIZE = 20;
+
+/** get_room_list's own limit, besides the app's 200/s: calls per second. */
+export const ROOM_LIST_RATE_PER_S = 10;
+
 /**
  * The `ErrorCode`s the client tells apart: 100004 is get_member_list's own; the others are the
  * REST API's common codes (cloud.tencent.com/document/product/679/131708): 600xx for the request
