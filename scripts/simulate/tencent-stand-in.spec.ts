@@ -1,4 +1,4 @@
-import { GetMemberListClient, RequestBudget, TencentAuthError, TencentRateLimitedError } from '@app/tencent-callbacks';
+import { GetMemberListClient, GetRoomListClient, RequestBudget, TencentAuthError, TencentRateLimitedError } from '@app/tencent-callbacks';
 import { RoomTruth } from './room-truth';
 import { TencentStandIn, type StandInOptions } from './tencent-stand-in';
 
@@ -20,6 +20,10 @@ describe('TencentStandIn with the reconciler\'s client', () => {
 
   function client(secretKey = KEY): GetMemberListClient {
     return new GetMemberListClient({ baseUrl, sdkAppId: APP, identifier: ADMIN, secretKey, requestTimeoutMs: 2_000, budget: new RequestBudget(1_000), now: () => clock });
+  }
+
+  function roomLister(secretKey = KEY): GetRoomListClient {
+    return new GetRoomListClient({ baseUrl, sdkAppId: APP, identifier: ADMIN, secretKey, requestTimeoutMs: 2_000, budget: new RequestBudget(1_000), listBudget: new RequestBudget(1_000), now: () => clock });
   }
 
   afterAll(async () => standIn.close());
@@ -66,5 +70,36 @@ describe('TencentStandIn with the reconciler\'s client', () => {
     clock += 1_001;
     await expect(client().getMemberList('r')).resolves.toMatchObject({ kind: 'list' });
     expect(standIn.stats).toMatchObject({ rateLimited: 1, maxPerSecond: 2 });
+  });
+
+  it('lists the rooms that exist, 20 a page with Next, most members first, and refuses a UserSig of another key', async () => {
+    const lists = new RoomTruth();
+    await standIn?.close();
+    standIn = new TencentStandIn(lists, { sdkAppId: APP, adminIdentifier: ADMIN, secretKey: KEY, refreshMs: 0, ratePerS: 200, now: () => clock });
+    baseUrl = new URL(await standIn.listen(0));
+    for (let index = 0; index < 45; index += 1) lists.record(`room-${String(index).padStart(2, '0')}`, clock - 10, index === 44 ? [{ text: 'a', bareInteger: false }] : []);
+    lists.record('closed', clock - 10, []);
+    lists.record('closed', clock - 5, null);
+    lists.record('later', clock + 10, []);
+    const answer = await roomLister().getRoomList();
+    expect(answer.pages).toBe(3);
+    expect(answer.roomIds).toHaveLength(45);
+    expect(answer.roomIds[0]).toBe('room-44');
+    expect(answer.roomIds).not.toContain('closed');
+    expect(answer.roomIds).not.toContain('later');
+    expect(standIn.stats).toMatchObject({ requests: 3, roomListRequests: 3 });
+    await expect(roomLister('wrong key').getRoomList()).rejects.toBeInstanceOf(TencentAuthError);
+  });
+
+  it("answers the rate-limit error past get_room_list's own 10/s, while get_member_list is still served", async () => {
+    await start({ roomListRatePerS: 2 });
+    truth.record('listed', clock - 1, []);
+    await roomLister().getRoomList();
+    await roomLister().getRoomList();
+    await expect(roomLister().getRoomList()).rejects.toBeInstanceOf(TencentRateLimitedError);
+    await expect(client().getMemberList('listed')).resolves.toMatchObject({ kind: 'list' });
+    clock += 1_001;
+    await expect(roomLister().getRoomList()).resolves.toMatchObject({ pages: 1 });
+    expect(standIn.stats).toMatchObject({ roomListRateLimited: 1, rateLimited: 1, roomListMaxPerSecond: 2 });
   });
 });

@@ -1,4 +1,4 @@
-import { GET_MEMBER_LIST_PATH, MEMBER_LIST_CAP, TENCENT_ERROR_CODES, userSigProblem } from '@app/tencent-callbacks';
+import { GET_MEMBER_LIST_PATH, GET_ROOM_LIST_PATH, MEMBER_LIST_CAP, ROOM_LIST_PAGE_SIZE, ROOM_LIST_RATE_PER_S, TENCENT_ERROR_CODES, userSigProblem } from '@app/tencent-callbacks';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RoomTruth } from './room-truth';
@@ -17,13 +17,21 @@ export interface StandInOptions {
   pageSize?: number;
   /** Most members listed (Tencent: 1,000). @default 1000 */
   cap?: number;
+  /** get_room_list's own limit, besides `ratePerS` (Tencent: 10/s); more get the rate-limit error. @default 10 */
+  roomListRatePerS?: number;
   now?: () => number;
 }
 
 /** What the stand-in served. */
 export interface StandInStats {
+  /** Requests of both APIs. */
   requests: number;
   rateLimited: number;
+  /** get_room_list requests (in `requests` too), and those refused for its own 10/s. */
+  roomListRequests: number;
+  roomListRateLimited: number;
+  /** Most get_room_list requests accepted within any one second. */
+  roomListMaxPerSecond: number;
   badSignatures: number;
   /** First pages asked (a room asked once), by room, with the times asked. */
   asks: Map<string, number[]>;
@@ -42,26 +50,47 @@ function phaseOf(roomId: string, refreshMs: number): number {
   return refreshMs <= 0 ? 0 : hash % refreshMs;
 }
 
+/** Requests accepted within a sliding second: at most `ratePerS`. */
+class SlidingSecond {
+  private readonly recent: number[] = [];
+  maxPerSecond = 0;
+
+  constructor(private readonly ratePerS: number) {}
+
+  admit(now: number): boolean {
+    while (this.recent.length > 0 && this.recent[0] <= now - 1000) this.recent.shift();
+    if (this.recent.length >= this.ratePerS) return false;
+    this.recent.push(now);
+    this.maxPerSecond = Math.max(this.maxPerSecond, this.recent.length);
+    return true;
+  }
+}
+
 /**
  * A stand-in for Tencent's Live room service (Tencent cannot be reached from here): serves
- * `get_member_list` with Tencent's semantics over the scenario's truth. The administrator's
+ * `get_member_list` and `get_room_list` with Tencent's semantics over the scenario's truth. The administrator's
  * UserSig is checked with TLSSigAPIv2; each room's list is the room as it was at its last
  * refresh (every `refreshMs`, at a phase of its own), capped at 1,000 with the full
  * `MemberCount`, paged with `Next`; more than `ratePerS` requests in a second get the rate-limit
  * error; a room that does not exist (at the refresh) gets 100004. Bare-integer accounts are sent
- * as bare JSON integers, as Tencent does.
+ * as bare JSON integers, as Tencent does. `get_room_list` lists the rooms that exist (opened and
+ * not destroyed) 20 a page with `Next`, most members first (Tencent sorts by ViewCount), with
+ * its own 10/s limit (60007 past it) besides the app's.
  */
 export class TencentStandIn {
-  readonly stats: StandInStats = { requests: 0, rateLimited: 0, badSignatures: 0, asks: new Map(), maxPerSecond: 0 };
+  readonly stats: StandInStats = { requests: 0, rateLimited: 0, roomListRequests: 0, roomListRateLimited: 0, roomListMaxPerSecond: 0, badSignatures: 0, asks: new Map(), maxPerSecond: 0 };
   private readonly server: Server;
   private readonly now: () => number;
-  private readonly recent: number[] = [];
+  private readonly appRate: SlidingSecond;
+  private readonly roomListRate: SlidingSecond;
 
   constructor(
     private readonly truth: RoomTruth,
     private readonly options: StandInOptions,
   ) {
     this.now = options.now ?? Date.now;
+    this.appRate = new SlidingSecond(options.ratePerS);
+    this.roomListRate = new SlidingSecond(options.roomListRatePerS ?? ROOM_LIST_RATE_PER_S);
     this.server = createServer((request, response) => this.handle(request, response));
   }
 
@@ -88,11 +117,13 @@ export class TencentStandIn {
         response.end(text);
       };
       const url = new URL(request.url ?? '/', 'http://stand-in');
-      if (request.method !== 'POST' || url.pathname !== `/${GET_MEMBER_LIST_PATH}`) {
+      const roomList = url.pathname === `/${GET_ROOM_LIST_PATH}`;
+      if (request.method !== 'POST' || (url.pathname !== `/${GET_MEMBER_LIST_PATH}` && !roomList)) {
         response.writeHead(404).end();
         return;
       }
       this.stats.requests += 1;
+      if (roomList) this.stats.roomListRequests += 1;
       const query = url.searchParams;
       const userSig = query.get('usersig') ?? '';
       const problem =
@@ -104,16 +135,29 @@ export class TencentStandIn {
         answer(errorBody(problem === 'expired' ? TENCENT_ERROR_CODES.userSigExpired : problem === 'wrong_identity' ? TENCENT_ERROR_CODES.identifierMismatch : problem === 'malformed' ? TENCENT_ERROR_CODES.userSigMalformed : TENCENT_ERROR_CODES.userSigInvalid, `UserSig ${problem}`));
         return;
       }
-      if (!this.admit()) {
+      const now = this.now();
+      if (roomList && !this.roomListRate.admit(now)) {
+        this.stats.rateLimited += 1;
+        this.stats.roomListRateLimited += 1;
+        answer(errorBody(TENCENT_ERROR_CODES.rateLimited, `get_room_list: more than ${this.options.roomListRatePerS ?? ROOM_LIST_RATE_PER_S} requests per second`));
+        return;
+      }
+      if (!this.appRate.admit(now)) {
         this.stats.rateLimited += 1;
         answer(errorBody(TENCENT_ERROR_CODES.rateLimited, `more than ${this.options.ratePerS} requests per second`));
         return;
       }
-      let body: { RoomId?: unknown; Next?: unknown };
+      this.stats.maxPerSecond = this.appRate.maxPerSecond;
+      this.stats.roomListMaxPerSecond = this.roomListRate.maxPerSecond;
+      let body: { RoomId?: unknown; Next?: unknown; Count?: unknown };
       try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { RoomId?: unknown; Next?: unknown };
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { RoomId?: unknown; Next?: unknown; Count?: unknown };
       } catch {
         answer(errorBody(10_004, 'body is not JSON'));
+        return;
+      }
+      if (roomList) {
+        answer(this.roomListPage(body.Next, body.Count));
         return;
       }
       if (typeof body.RoomId !== 'string' || body.RoomId === '') {
@@ -122,16 +166,6 @@ export class TencentStandIn {
       }
       answer(this.page(body.RoomId, typeof body.Next === 'string' ? body.Next : ''));
     });
-  }
-
-  /** Rate limit over a sliding second. */
-  private admit(): boolean {
-    const now = this.now();
-    while (this.recent.length > 0 && this.recent[0] <= now - 1000) this.recent.shift();
-    if (this.recent.length >= this.options.ratePerS) return false;
-    this.recent.push(now);
-    this.stats.maxPerSecond = Math.max(this.stats.maxPerSecond, this.recent.length);
-    return true;
   }
 
   private page(roomId: string, next: string): string {
@@ -159,5 +193,28 @@ export class TencentStandIn {
     const nextText = end < listed.length ? `${snapshot}:${end}` : '';
     // Built by hand: JSON.stringify cannot write an integer beyond 2^53 exactly.
     return `{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","Response":{"Next":${JSON.stringify(nextText)},"MemberCount":${online.length},"MemberList":[${members.join(',')}]}}`;
+  }
+
+  /** A page of the rooms that exist, most members first, as they were when the first page was asked (`Next` carries that time). */
+  private roomListPage(next: unknown, count: unknown): string {
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > ROOM_LIST_PAGE_SIZE) return errorBody(10_004, `Count must be 1 to ${ROOM_LIST_PAGE_SIZE}`);
+    let snapshot = this.now();
+    let offset = 0;
+    if (typeof next === 'string' && next !== '') {
+      const match = /^(\d+)-(\d+)$/.exec(next);
+      if (match === null) return errorBody(10_004, 'Next is not one this server gave');
+      snapshot = Number(match[1]);
+      offset = Number(match[2]);
+    }
+    const rooms = this.truth
+      .roomIds()
+      .flatMap((roomId) => {
+        const online = this.truth.at(roomId, snapshot);
+        return online === null ? [] : [{ roomId, online: online.length }];
+      })
+      .sort((a, b) => b.online - a.online || (a.roomId < b.roomId ? -1 : a.roomId > b.roomId ? 1 : 0));
+    const end = Math.min(rooms.length, offset + count);
+    const list = rooms.slice(offset, end).map(({ roomId, online }) => ({ RoomName: roomId, RoomId: roomId, Owner_Account: 'owner', CoverURL: '', Category: [], CreateTime: 0, ActivityStatus: 1, ViewCount: online }));
+    return JSON.stringify({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0, RequestId: `${snapshot}-${offset}`, Response: { Next: end < rooms.length ? `${snapshot}-${end}` : '', RoomList: list } });
   }
 }
