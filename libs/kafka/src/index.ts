@@ -4,5 +4,6 @@ export { recordBytesOver, recordSizeBytes } from './record-size';
 export { RecordsRefusedError } from './errors/records-refused.error';
 export { WriterFencedError } from './errors/writer-fenced.error';
 export { nestKafkaLogCreator } from './kafka-logger';
+export { partitionOfKey } from './key-partition';
 export { KafkajsPublisher } from './kafkajs-publisher';
 export { KafkaModule } from './kafka.module';

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { ConfigResourceTypes, Partitioners, type Admin, type PartitionMetadata } from 'kafkajs';
+import { ConfigResourceTypes, type Admin, type PartitionMetadata } from 'kafkajs';
+import { partitionOfKey } from './key-partition';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './record-size';
 import type { TopicSpec } from './kafka-options.interface';
 
@@ -17,7 +18,6 @@ interface TopicFacts {
 export class TopicCatalog {
   private readonly logger = new Logger(TopicCatalog.name);
   private readonly facts = new Map<string, TopicFacts>();
-  private readonly partitioner = Partitioners.DefaultPartitioner();
 
   constructor(private readonly specs: readonly TopicSpec[]) {}
 
@@ -83,6 +83,6 @@ export class TopicCatalog {
     if (facts === undefined) {
       throw new Error(`topic ${topic} is not one of the publisher's topics, or its metadata was not read yet`);
     }
-    return this.partitioner({ topic, partitionMetadata: facts.partitionMetadata, message: { key, value: null } });
+    return partitionOfKey(key, facts.partitionMetadata.length);
   }
 }

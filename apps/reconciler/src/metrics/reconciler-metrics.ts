@@ -12,12 +12,22 @@ export class ReconcilerMetrics {
   readonly corrections: Counter<'kind'>;
   readonly correctedMembers: Counter<'state'>;
   readonly apiCalls: Counter<'outcome'>;
+  readonly roomListCalls: Counter<'outcome'>;
+  readonly roomsDiscovered: Counter;
   readonly unreconciled: Counter<'reason'>;
   readonly cycles: Counter;
   readonly budget: Gauge;
   readonly ownedPartitions: Gauge;
   /** Plain totals for `/status` (prom-client's values are async to read). */
-  readonly totals = { cycles: 0, roomsChecked: 0, corrections: {} as Record<string, number>, apiCalls: {} as Record<string, number>, unreconciled: {} as Record<string, number> };
+  readonly totals = {
+    cycles: 0,
+    roomsChecked: 0,
+    roomsDiscovered: 0,
+    corrections: {} as Record<string, number>,
+    apiCalls: {} as Record<string, number>,
+    roomListCalls: {} as Record<string, number>,
+    unreconciled: {} as Record<string, number>,
+  };
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     const registers = [registry];
@@ -34,6 +44,17 @@ export class ReconcilerMetrics {
       name: 'reconciler_api_calls_total',
       help: 'Calls of Tencent\'s get_member_list, by outcome: ok, room_not_found, an ErrorCode, http_<status>, timeout, network, bad_answer.',
       labelNames: ['outcome'],
+      registers,
+    });
+    this.roomListCalls = new Counter({
+      name: 'reconciler_room_list_calls_total',
+      help: 'Calls (pages) of Tencent\'s get_room_list, by outcome: ok, an ErrorCode, http_<status>, timeout, network, bad_answer.',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.roomsDiscovered = new Counter({
+      name: 'reconciler_rooms_discovered_total',
+      help: 'Rooms of the owned partitions that Tencent\'s room list named and the topic did not make active (never named, or past the horizon), asked in an interval; counted each interval.',
       registers,
     });
     this.unreconciled = new Counter({
@@ -65,6 +86,17 @@ export class ReconcilerMetrics {
   call(outcome: string): void {
     this.apiCalls.inc({ outcome });
     this.totals.apiCalls[outcome] = (this.totals.apiCalls[outcome] ?? 0) + 1;
+  }
+
+  roomListCall(outcome: string): void {
+    this.roomListCalls.inc({ outcome });
+    this.totals.roomListCalls[outcome] = (this.totals.roomListCalls[outcome] ?? 0) + 1;
+  }
+
+  discovered(rooms: number): void {
+    if (rooms <= 0) return;
+    this.roomsDiscovered.inc(rooms);
+    this.totals.roomsDiscovered += rooms;
   }
 
   notReconciled(reason: UnreconciledReason, count = 1): void {

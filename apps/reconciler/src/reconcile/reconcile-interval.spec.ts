@@ -1,3 +1,4 @@
+import { partitionOfKey } from '@app/kafka';
 import { Roster, type MemberEvent } from '@app/member-events';
 import type { Outbox, OutboxEntry } from '@app/outbox';
 import { Registry } from 'prom-client';
@@ -66,7 +67,7 @@ class FakeFeed {
 }
 
 describe('ReconcileLoop.runInterval against the stand-in for Tencent', () => {
-  const truth = new RoomTruth();
+  let truth: RoomTruth;
   let standIn: TencentStandIn;
   let feed: FakeFeed;
   let appended: OutboxEntry[];
@@ -96,6 +97,7 @@ describe('ReconcileLoop.runInterval against the stand-in for Tencent', () => {
 
   beforeEach(() => {
     feed = new FakeFeed();
+    truth = new RoomTruth();
   });
   afterAll(async () => standIn?.close());
 
@@ -161,8 +163,9 @@ describe('ReconcileLoop.runInterval against the stand-in for Tencent', () => {
     await reconciler.runInterval();
     expect(appended).toEqual([]);
     expect(metrics.totals.apiCalls['70009']).toBeGreaterThanOrEqual(1);
-    // At most the calls already in flight when the first refusal came back.
-    expect(standIn.stats.requests).toBeLessThanOrEqual(8);
+    // At most the calls already in flight when the first refusal came back, and the room list's first page.
+    expect(standIn.stats.requests).toBeLessThanOrEqual(9);
+    expect(metrics.totals.roomListCalls).toEqual({ '70009': 1 });
   });
 
   it('backs off at Tencent\'s rate limit: the interval stops and the error is counted', async () => {
@@ -176,5 +179,52 @@ describe('ReconcileLoop.runInterval against the stand-in for Tencent', () => {
     expect(metrics.totals.unreconciled.api_error).toBeGreaterThanOrEqual(1);
     expect(standIn.stats.requests).toBeLessThan(30);
     expect(appended).toEqual([]);
+  });
+
+  /** Room ids whose records fall in the given partitions of the fake's 4 (it owns 0 and 1). */
+  function roomsIn(partitions: number[], prefix: string, count: number): string[] {
+    const found: string[] = [];
+    for (let index = 0; found.length < count; index += 1) if (partitions.includes(partitionOfKey(`${prefix}-${index}`, 4))) found.push(`${prefix}-${index}`);
+    return found;
+  }
+
+  it('heals a room whose every callback was lost: Tencent\'s room list names it, the owner asks it and puts its members online', async () => {
+    const old = Date.now() - 60_000;
+    const [mine] = roomsIn([0, 1], 'unseen', 1);
+    const [theirs] = roomsIn([2, 3], 'unseen', 1);
+    truth.record(mine, old, [{ text: 'alice', bareInteger: false }, { text: '144115233775727695', bareInteger: true }]);
+    truth.record(theirs, old, [{ text: 'bob', bareInteger: false }]);
+    feed.add(0, event('known', old, 'online', ['carol']));
+    truth.record('known', old, [{ text: 'carol', bareInteger: false }]);
+    const reconciler = await loop();
+    await reconciler.runInterval();
+    expect(published()).toEqual([expect.objectContaining({ roomId: mine, kind: 'member_state', state: 'online', cause: 'reconciled', members: ['144115233775727695', 'alice'] })]);
+    // The other instance's room is not asked here; the known room is asked once, not again as discovered.
+    expect([...standIn.stats.asks.keys()].sort()).toEqual(['known', mine].sort());
+    expect(reconciler.last).toMatchObject({ activeRooms: 1, discoveredRooms: 1, asked: 2, corrections: 1 });
+    expect(metrics.totals).toMatchObject({ roomsDiscovered: 1, roomListCalls: { ok: 1 } });
+    expect(standIn.stats.roomListRequests).toBe(1);
+  });
+
+  it('publishes nothing for a listed room with nobody in it (a 100004 for an unnamed room: room-discovery.spec.ts)', async () => {
+    const [empty] = roomsIn([0, 1], 'quiet', 1);
+    truth.record(empty, Date.now() - 60_000, []);
+    const reconciler = await loop();
+    await reconciler.runInterval();
+    expect(appended).toEqual([]);
+    expect(reconciler.last).toMatchObject({ discoveredRooms: 1, asked: 1, corrections: 0 });
+  });
+
+  it('goes on with the rooms the topic names when the room list is refused for its own rate: counted, no discovery', async () => {
+    const old = Date.now() - 60_000;
+    feed.add(0, event('lost-offline', old, 'online', ['alice', 'bob']));
+    truth.record('lost-offline', old, [{ text: 'alice', bareInteger: false }]);
+    const [unseen] = roomsIn([0, 1], 'unseen', 1);
+    truth.record(unseen, old, [{ text: 'carol', bareInteger: false }]);
+    const reconciler = await loop({ roomListRatePerS: 0 });
+    await reconciler.runInterval();
+    expect(published()).toEqual([expect.objectContaining({ roomId: 'lost-offline', state: 'offline', members: ['bob'] })]);
+    expect(reconciler.last).toMatchObject({ discoveredRooms: null, asked: 1 });
+    expect(metrics.totals.roomListCalls).toEqual({ '60007': 1 });
   });
 });

@@ -7,6 +7,8 @@ import { RoomFeed } from '../feed/room-feed';
 import { ReconcilerMetrics } from '../metrics/reconciler-metrics';
 import { Backoff } from './backoff';
 import { confirmedCorrections, decideCorrections, type Decision, type RoomAnswer } from './reconcile-decision';
+import { discoveredRooms, type RoomToAsk } from './room-discovery';
+import { RoomLister } from './room-lister';
 
 /** Rooms asked before the topic is read to its end and they are decided: one offsets request per chunk. */
 const CHUNK_ROOMS = 64;
@@ -32,6 +34,8 @@ export interface CycleSummary {
   startedAt: string;
   durationMs: number;
   activeRooms: number;
+  /** Rooms Tencent's room list named that the topic did not make active (asked too); null when the list could not be read. */
+  discoveredRooms: number | null;
   asked: number;
   corrections: number;
   ownedPartitions: number[];
@@ -57,7 +61,9 @@ async function eachConcurrently<T>(items: readonly T[], limit: number, work: (it
 
 /**
  * Every interval, asks Tencent for the member list of each active Live room of the partitions
- * this instance owns (paced by its share of the app's budget), waits until the topic is read
+ * this instance owns, and of each room of those partitions that Tencent's room list names and the
+ * topic does not make active ({@link discoveredRooms}: a room whose every callback was lost),
+ * paced by its share of the app's budget; waits until the topic is read
  * past where it ended after the lists came back, decides with {@link decideCorrections}, looks
  * again after the confirm delay at the rooms with something to correct, and makes what both
  * looks agree on durable in its own outbox, which delivers it to the member-state topic in Kafka
@@ -69,6 +75,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
   private readonly settings: ReconcileSettings;
   private readonly budget: RequestBudget;
   private readonly client: GetMemberListClient;
+  private readonly lister: RoomLister;
   private readonly backoff = new Backoff(1_000, 60_000);
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -93,6 +100,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
       budget: this.budget,
       onCall: (outcome) => metrics.call(outcome),
     });
+    this.lister = new RoomLister(this.settings, this.budget, metrics);
   }
 
   onApplicationBootstrap(): void {
@@ -130,19 +138,50 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
     this.metrics.budget.set(share);
     this.metrics.ownedPartitions.set(owned.length);
     if (owned.length === 0) return;
+    this.lister.setShare(owned.length / total);
     const startedAt = Date.now();
     this.metrics.cycle();
     const active = this.feed.roomsOf(this.settings.sdkAppId).filter(({ activity }) => activity.source === 'live' && isActive(activity, startedAt, this.settings.activeHorizonMs));
-    let asked = 0;
+    // Tencent's room list is read beside the active rooms' calls (it has its own 10/s); the rooms it adds are asked after them.
+    const listing = this.lister.list();
+    const progress = { asked: 0, stopped: false };
     const candidates: Candidate[] = [];
-    for (let at = 0; at < active.length && !this.stopped; at += CHUNK_ROOMS) {
-      const { answers, stop } = await this.ask(active.slice(at, at + CHUNK_ROOMS));
-      asked += answers.length;
-      candidates.push(...(await this.decide(answers, true)));
-      if (stop) break;
+    await this.askAll(active, progress, candidates);
+    const listed = await listing;
+    let discovered: RoomToAsk[] | undefined;
+    if (listed !== undefined) {
+      discovered = discoveredRooms({
+        sdkAppId: this.settings.sdkAppId,
+        listed,
+        owned,
+        partitionCount: total,
+        active: new Set(active.map(({ activity }) => activity.roomId)),
+        activityOf: (roomId) => this.feed.activity(this.settings.sdkAppId, roomId),
+      });
+      this.metrics.discovered(discovered.length);
+      await this.askAll(discovered, progress, candidates);
     }
     const corrections = await this.confirm(candidates);
-    this.last = { startedAt: new Date(startedAt).toISOString(), durationMs: Date.now() - startedAt, activeRooms: active.length, asked, corrections, ownedPartitions: [...owned], budgetPerS: share };
+    this.last = {
+      startedAt: new Date(startedAt).toISOString(),
+      durationMs: Date.now() - startedAt,
+      activeRooms: active.length,
+      discoveredRooms: discovered?.length ?? null,
+      asked: progress.asked,
+      corrections,
+      ownedPartitions: [...owned],
+      budgetPerS: share,
+    };
+  }
+
+  /** Asks and decides the rooms a chunk at a time, until a failure stops the interval. */
+  private async askAll(rooms: readonly RoomToAsk[], progress: { asked: number; stopped: boolean }, candidates: Candidate[]): Promise<void> {
+    for (let at = 0; at < rooms.length && !this.stopped && !progress.stopped; at += CHUNK_ROOMS) {
+      const { answers, stop } = await this.ask(rooms.slice(at, at + CHUNK_ROOMS));
+      progress.asked += answers.length;
+      candidates.push(...(await this.decide(answers, true)));
+      progress.stopped = stop;
+    }
   }
 
   /**
@@ -151,7 +190,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
    * stops it too and holds the budget back, longer after each interval that fails (1 s doubling
    * to 60 s), so concurrent failures of one interval count once.
    */
-  private async ask(rooms: { partition: number; activity: RoomActivity }[]): Promise<{ answers: Asked[]; stop: boolean }> {
+  private async ask(rooms: readonly RoomToAsk[]): Promise<{ answers: Asked[]; stop: boolean }> {
     const answers: Asked[] = [];
     const state = { authFailed: false, transient: false };
     await eachConcurrently(rooms, CONCURRENCY, async ({ partition, activity }) => {
