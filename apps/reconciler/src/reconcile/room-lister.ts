@@ -5,16 +5,23 @@ import type { ReconcilerMetrics } from '../metrics/reconciler-metrics';
 import { Backoff } from './backoff';
 
 /**
+ * Share of get_room_list's 10/s the instances use together: calls leave each instance evenly
+ * spaced, but two instances' calls can reach Tencent bunched within one second, and the limit is
+ * Tencent's, not ours to touch.
+ */
+const ROOM_LIST_HEADROOM = 0.8;
+
+/**
  * Reads Tencent's room list (get_room_list) for the discovery of rooms the topic does not make
  * active. Every instance reads the whole list (Tencent cannot list one partition's rooms) at its
- * share of get_room_list's own 10/s, in proportion to the partitions it owns, so all instances
- * together stay under it; each page also takes its place in the app's budget. A failure is
+ * share of get_room_list's own 10/s (less a headroom: 8/s), in proportion to the partitions it
+ * owns, so all instances together stay under it; each page also takes its place in the app's budget. A failure is
  * logged, counted, and backs the list off (1 s doubling to 60 s): the interval goes on with the
  * rooms the topic names.
  */
 export class RoomLister {
   private readonly logger = new Logger(RoomLister.name);
-  private readonly listBudget = new RequestBudget(ROOM_LIST_RATE_PER_S);
+  private readonly listBudget = new RequestBudget(ROOM_LIST_RATE_PER_S * ROOM_LIST_HEADROOM);
   private readonly client: GetRoomListClient;
   private readonly backoff = new Backoff(1_000, 60_000);
 
@@ -33,7 +40,12 @@ export class RoomLister {
 
   /** This instance's share of the partitions (0 to 1): its share of get_room_list's 10/s. */
   setShare(share: number): void {
-    this.listBudget.setRate(ROOM_LIST_RATE_PER_S * share);
+    this.listBudget.setRate(ROOM_LIST_RATE_PER_S * ROOM_LIST_HEADROOM * share);
+  }
+
+  /** get_room_list calls per second this instance may make now. */
+  get ratePerS(): number {
+    return this.listBudget.rate;
   }
 
   /** The app's room ids, or undefined when the list could not be read (never rejects: it runs beside the interval's calls). */
