@@ -21,8 +21,8 @@ const SETTLE_MS = 10_000;
 
 /**
  * The run's rooms whose roster read back from the topic differs from the truth, as `room: +extra
- * -missing`, and the rooms with members whose every callback was lost (the topic never named them:
- * no subscriber and no reconciler can know them).
+ * -missing`, and the rooms with members that the topic never named (every callback lost, and the
+ * reconciler did not discover them from Tencent's room list, or no reconciler runs).
  */
 function rosterDifferences(watch: TopicWatch, truth: RoomTruth, sdkAppId: string, roomIds: Iterable<string>): { wrong: string[]; unseen: number } {
   const wrong: string[] = [];
@@ -49,18 +49,19 @@ function rosterDifferences(watch: TopicWatch, truth: RoomTruth, sdkAppId: string
 async function checkRosters(options: SimulateOptions & { reconcile: ReconcileOptions }, watch: TopicWatch, truth: RoomTruth, standIn: TencentStandIn, roomIds: string[], lastSentAt: number): Promise<RosterCheck> {
   const deadline = lastSentAt + options.reconcile.listDelayMs + options.reconcile.intervalMs + options.waitMs;
   let { wrong, unseen } = rosterDifferences(watch, truth, options.sdkAppId, roomIds);
-  while (wrong.length > 0 && Date.now() < deadline) {
+  while ((wrong.length > 0 || unseen > 0) && Date.now() < deadline) {
     await sleep(250);
     ({ wrong, unseen } = rosterDifferences(watch, truth, options.sdkAppId, roomIds));
   }
   const { stats } = standIn;
   return {
-    rooms: roomIds.length - unseen,
+    rooms: roomIds.length,
     equal: roomIds.length - unseen - wrong.length,
     unseen,
     wrong,
     corrections: watch.tally.reconciled,
     calls: stats.requests,
+    roomListCalls: stats.roomListRequests,
     rateLimited: stats.rateLimited,
     maxPerSecond: stats.maxPerSecond,
     waitedMs: Date.now() - lastSentAt,
@@ -108,7 +109,8 @@ async function simulate(options: SimulateOptions): Promise<number> {
       if (reconcile.truthFile !== undefined) {
         const rooms = Object.fromEntries([...scenario.roomIds()].map((roomId) => [roomId, truth.onlineNow(roomId)]));
         const asks = Object.fromEntries([...standIn.stats.asks].map(([roomId, times]) => [roomId, times.length]));
-        writeFileSync(reconcile.truthFile, JSON.stringify({ rooms, asks, maxPerSecond: standIn.stats.maxPerSecond, rateLimited: standIn.stats.rateLimited }));
+        const { maxPerSecond, rateLimited, roomListRequests, roomListMaxPerSecond } = standIn.stats;
+        writeFileSync(reconcile.truthFile, JSON.stringify({ rooms, asks, maxPerSecond, rateLimited, roomListRequests, roomListMaxPerSecond }));
       }
     }
     progress.clear();

@@ -67,15 +67,20 @@ describe('verdictOf', () => {
 
   it('with --reconcile, fails when a room\'s roster differs from the truth and prints the roster line', () => {
     const tally = { byKey: new Map([[event(1)[0], 1], [event(2)[0], 1]]), duplicates: 0, violations: [], reconciled: 3 };
-    const check = { rooms: 200, equal: 199, unseen: 1, wrong: ['room_7: +bob'], corrections: 3, calls: 420, rateLimited: 0, maxPerSecond: 40, waitedMs: 6_000 };
+    const check = { rooms: 200, equal: 199, unseen: 0, wrong: ['room_7: +bob'], corrections: 3, calls: 420, roomListCalls: 20, rateLimited: 0, maxPerSecond: 40, waitedMs: 6_000 };
     const failed = verdictOf(sent(), tally, 12, check);
     expect(failed.exitCode).toBe(EXIT_MISSING);
     const text = formatVerdict(failed, 10);
     expect(text).toMatch(/^ {2}rosters\s+199\/200 {3}rooms whose roster read back from the topic equals the truth/m);
     expect(text).toMatch(/^ {2}dropped\s+12/m);
-    expect(text).toMatch(/^ {2}unseen rooms\s+1 {3}every callback of these rooms was lost/m);
+    expect(text).toMatch(/^ {2}unseen rooms\s+0 {3}rooms with members the topic never named/m);
+    expect(text).toMatch(/^ {2}tencent calls\s+420 {3}pages served: 400 get_member_list, 20 get_room_list; 0 rate-limited/m);
     expect(text).toContain('wrong roster: room_7: +bob');
     expect(text).toMatch(/verdict: FAIL, 1 room\(s\) whose roster differs from the truth$/);
+    // A room the topic never named is a wrong room too: discovery failed for it.
+    const unseen = verdictOf(sent(), tally, 12, { ...check, unseen: 1, wrong: [], equal: 199 });
+    expect(unseen.exitCode).toBe(EXIT_MISSING);
+    expect(formatVerdict(unseen, 10)).toMatch(/^ {2}unseen rooms\s+1 /m);
     const ok = verdictOf(sent(), tally, 12, { ...check, equal: 200, wrong: [] });
     expect(ok.exitCode).toBe(EXIT_OK);
     expect(formatVerdict(ok, 10)).toMatch(/verdict: OK, every acknowledged event is on the topic and every room's roster equals the truth$/);

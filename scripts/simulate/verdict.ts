@@ -40,17 +40,22 @@ export interface Verdict {
 
 /** The rosters of the run's rooms against the truth, after the list delay and the reconcile interval. */
 export interface RosterCheck {
+  /** The run's rooms. */
   rooms: number;
   /** Rooms whose roster (read back from the topic, as presence applies it) equals the truth. */
   equal: number;
-  /** Rooms with members whose every callback was lost: the topic never named them (not in `rooms`). */
+  /**
+   * Rooms with members that the topic never named, not even by a correction (not in `equal`): every
+   * callback was lost and the reconciler's discovery (Tencent's room list) did not reach them.
+   */
   unseen: number;
   /** A few rooms that differ, `room: +member -member`. */
   wrong: string[];
   /** Corrections (cause reconciled) of the run's rooms on the topic. */
   corrections: number;
-  /** get_member_list calls the stand-in answered, rate-limited ones, and the most asks of one room. */
+  /** Calls the stand-in answered (get_member_list and get_room_list pages), of them get_room_list's, rate-limited ones, and the most in a second. */
   calls: number;
+  roomListCalls: number;
   rateLimited: number;
   maxPerSecond: number;
   waitedMs: number;
@@ -121,9 +126,9 @@ export function formatVerdict(verdict: Verdict, seconds: number): string {
   if (check !== undefined) {
     lines.push(
       row('rosters', `${check.equal}/${check.rooms}`, `rooms whose roster read back from the topic equals the truth, ${(check.waitedMs / 1000).toFixed(1)} s after the last callback`),
-      row('unseen rooms', check.unseen, 'every callback of these rooms was lost: the topic never named them, nothing can reconcile them'),
+      row('unseen rooms', check.unseen, 'rooms with members the topic never named: every callback lost, and not discovered from Tencent\'s room list'),
       row('corrections', check.corrections, 'reconciled events of the run\'s rooms on the topic'),
-      row('tencent calls', check.calls, `get_member_list pages served, ${check.rateLimited} rate-limited, at most ${check.maxPerSecond} in a second`),
+      row('tencent calls', check.calls, `pages served: ${check.calls - check.roomListCalls} get_member_list, ${check.roomListCalls} get_room_list; ${check.rateLimited} rate-limited, at most ${check.maxPerSecond} in a second`),
     );
     for (const wrong of check.wrong.slice(0, 10)) lines.push(`  wrong roster: ${wrong}`);
   }
