@@ -227,4 +227,17 @@ describe('ReconcileLoop.runInterval against the stand-in for Tencent', () => {
     expect(reconciler.last).toMatchObject({ discoveredRooms: null, asked: 1 });
     expect(metrics.totals.roomListCalls).toEqual({ '60007': 1 });
   });
+
+  it('stops reading the room list at shutdown, between its pages', async () => {
+    for (let index = 0; index < 200; index += 1) truth.record(`many-${index}`, Date.now() - 60_000, []);
+    const reconciler = await loop();
+    const interval = reconciler.runInterval();
+    while (standIn.stats.roomListRequests === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await reconciler.onApplicationShutdown();
+    await interval;
+    // Ten pages at this instance's 4/s would take 2.5 s: shutdown did not wait for them.
+    expect(standIn.stats.roomListRequests).toBeLessThan(10);
+    expect(reconciler.last).toMatchObject({ discoveredRooms: null });
+    expect(metrics.totals.roomListCalls).not.toHaveProperty('network');
+  });
 });

@@ -76,6 +76,8 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
   private readonly budget: RequestBudget;
   private readonly client: GetMemberListClient;
   private readonly lister: RoomLister;
+  /** Aborted at shutdown: stops the room list between pages. */
+  private readonly shutdown = new AbortController();
   private readonly backoff = new Backoff(1_000, 60_000);
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -110,6 +112,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.shutdown.abort();
     clearTimeout(this.timer);
     await this.running;
   }
@@ -143,7 +146,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
     this.metrics.cycle();
     const active = this.feed.roomsOf(this.settings.sdkAppId).filter(({ activity }) => activity.source === 'live' && isActive(activity, startedAt, this.settings.activeHorizonMs));
     // Tencent's room list is read beside the active rooms' calls (it has its own 10/s); the rooms it adds are asked after them.
-    const listing = this.lister.list();
+    const listing = this.lister.list(this.shutdown.signal);
     const progress = { asked: 0, stopped: false };
     const candidates: Candidate[] = [];
     await this.askAll(active, progress, candidates);

@@ -6,7 +6,7 @@ import { discoveredRooms, unnamedRoom } from './room-discovery';
 const APP = '1400000001';
 
 function activity(roomId: string, source: 'live' | 'trtc' = 'live'): RoomActivity {
-  return { sdkAppId: APP, roomId, source, lastSeenAt: 1_000, closedAt: null, members: [{ memberId: 'alice', state: 'offline', lastEventTime: 1_000, lastSeenAt: 1_000 }] } as RoomActivity;
+  return { sdkAppId: APP, roomId, source, lastSeenAt: 1_000, closedAt: null, members: [{ memberId: 'alice', state: 'offline', since: 1_000, cause: 'leave', lastEventTime: 1_000, lastEventId: 'e1', lastSeenAt: 1_000 }] };
 }
 
 /** The first `count` room ids of the prefix whose key falls in one of `partitions` of 4. */

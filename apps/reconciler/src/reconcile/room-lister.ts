@@ -48,13 +48,17 @@ export class RoomLister {
     return this.listBudget.rate;
   }
 
-  /** The app's room ids, or undefined when the list could not be read (never rejects: it runs beside the interval's calls). */
-  async list(): Promise<string[] | undefined> {
+  /**
+   * The app's room ids, or undefined when the list could not be read or `signal` stopped it
+   * (never rejects: it runs beside the interval's calls).
+   */
+  async list(signal: AbortSignal): Promise<string[] | undefined> {
     try {
-      const { roomIds } = await this.client.getRoomList();
+      const { roomIds } = await this.client.getRoomList(signal);
       this.backoff.reset();
       return roomIds;
     } catch (error) {
+      if (signal.aborted) return undefined;
       if (!(error instanceof TencentApiError)) {
         this.logger.error({ message: 'reading Tencent\'s room list failed', error: error instanceof Error ? error.message : String(error) });
       } else if (error.failure === 'auth') {

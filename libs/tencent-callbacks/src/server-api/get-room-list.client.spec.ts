@@ -110,6 +110,16 @@ describe('GetRoomListClient against a loopback server', () => {
     expect(outcomes).toEqual([code]);
   });
 
+  it('stops between pages when its signal is aborted', async () => {
+    const controller = new AbortController();
+    handler = (body, response) => {
+      controller.abort(new Error('shutting down'));
+      answer(response, page(`${body.Next}x`, ['"r"']));
+    };
+    await expect(client().client.getRoomList(controller.signal)).rejects.toThrow('shutting down');
+    expect(requests).toHaveLength(1);
+  });
+
   it('refuses a Next that repeats or never ends', async () => {
     handler = (_body, response) => answer(response, page('again', ['"r"']));
     await expect(client().client.getRoomList()).rejects.toMatchObject({ code: 'bad_answer' });

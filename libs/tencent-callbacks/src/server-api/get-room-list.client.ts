@@ -38,11 +38,13 @@ export class GetRoomListClient {
     this.caller = new TencentApiCaller(options);
   }
 
-  async getRoomList(): Promise<RoomListAnswer> {
+  /** All pages; `signal` stops it between pages (a long list at a few pages a second must not hold a shutdown): it rejects with the signal's reason. */
+  async getRoomList(signal?: AbortSignal): Promise<RoomListAnswer> {
     const seen = new Set<string>();
     let next = '';
     const maxPages = this.options.maxPages ?? 10_000;
     for (let pages = 1; pages <= maxPages; pages += 1) {
+      signal?.throwIfAborted();
       const page = await this.page(next);
       for (const roomId of page.roomIds) seen.add(roomId);
       if (page.next === '') return { roomIds: [...seen], pages };
