@@ -1,9 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { REQUEST_ID_HEADER, createAppLogger, genRequestId } from '@app/observability';
+import { METRICS_REGISTRY, REQUEST_ID_HEADER, createAppLogger, genRequestId } from '@app/observability';
 import { AppModule, type RelayExtensions } from './app.module';
 import type { RelayConfig } from './config/relay-config';
 import { applyServerLimits, fastifyLimitOptions } from './http-limits';
+import { registerConnectionMetrics } from './metrics/connection-metrics';
 
 /** Signals that stop the relay gracefully: stop accepting, drain the outbox, close. */
 export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -13,7 +14,7 @@ export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  * its Content-Type (Tencent's sample sends none): the webhook parses it itself, exactly.
  */
 export async function createRelayApp(config: RelayConfig, extensions: RelayExtensions = []): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ ...fastifyLimitOptions(config.http), keepAliveTimeout: 65_000, genReqId: genRequestId });
+  const adapter = new FastifyAdapter({ ...fastifyLimitOptions(config.http), genReqId: genRequestId });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, extensions), adapter, {
     bodyParser: false,
     bufferLogs: true,
@@ -21,6 +22,7 @@ export async function createRelayApp(config: RelayConfig, extensions: RelayExten
   });
   const fastify = app.getHttpAdapter().getInstance();
   applyServerLimits(fastify, config.http);
+  registerConnectionMetrics(app.get(METRICS_REGISTRY), fastify.server);
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   // A sync hook with `done`: an async one costs a promise per request.

@@ -41,6 +41,7 @@ function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void 
 export function fastifyLimitOptions(limits: Limits): FastifyHttpOptions<Server> {
   return {
     bodyLimit: limits.bodyLimitBytes,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
     // Node only checks request timeouts every connectionsCheckingInterval (30 s by default).
     http: { maxHeaderSize: limits.maxHeaderBytes, connectionsCheckingInterval: Math.min(1000, Math.ceil(limits.requestTimeoutMs / 2)) },
@@ -52,8 +53,13 @@ export function fastifyLimitOptions(limits: Limits): FastifyHttpOptions<Server> 
   };
 }
 
-/** Applies the limits Fastify has no option for: header count, and headers within the request timeout. */
+/**
+ * Applies the limits Fastify has no option for: open connections (past `maxConnections` Node
+ * closes a new connection at once, unanswered, and emits `drop`), header count, and headers
+ * within the request timeout.
+ */
 export function applyServerLimits(fastify: FastifyInstance, limits: Limits): void {
+  fastify.server.maxConnections = limits.maxConnections;
   // Node keeps at most maxHeadersCount headers and silently drops the rest: keep one more than
   // the limit so the hook can tell "at the limit" from "over it".
   fastify.server.maxHeadersCount = limits.maxHeaderCount + 1;

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { DataDirUnusableError, OutboxStore } from '@app/outbox';
 import { createRelayApp } from './bootstrap';
 import { ConfigError, loadRelayConfig } from './config/relay-config';
 
@@ -6,9 +7,15 @@ async function main(): Promise<void> {
   let config;
   try {
     config = loadRelayConfig();
+    // Before Nest starts, so that a data folder the outbox cannot use is one line and exit 78.
+    await OutboxStore.verify(config.outbox.dataDir, config.outbox.sync, { maxBytes: config.outbox.maxBytes, reserveBytes: config.outbox.diskReserveBytes });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    if (error instanceof DataDirUnusableError) {
+      process.stderr.write(`Invalid configuration: DATA_DIR (${error.dataDir}): ${error.message}; see docs/operations.md "A DATA_DIR the relay cannot use"\n`);
       process.exit(78);
     }
     throw error;

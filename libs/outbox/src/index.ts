@@ -2,7 +2,9 @@ export type { DeadLetterOf, OutboxModuleOptions, OutboxSyncLevel, OutboxWorkerRe
 export { OutboxClosedError, OutboxFullError, OutboxUnavailableError } from './outbox-full.error';
 export { PublishTimeoutError } from './publish-timeout.error';
 export type { OutboxEntry, RefusedEntry, StoredEntry } from './outbox-entry';
-export { OUTBOX_FILE, OutboxStore } from './outbox-store';
+export { OUTBOX_FILE, OutboxStore, RESERVE_FILE } from './outbox-store';
+export { DataDirUnusableError, OutboxDiskReserveError, OutboxStoreError, type DataDirProblem } from './storage/outbox-storage.error';
+export type { DiskLimits, StorageRefusal, StorageStatus } from './storage/disk-guard';
 export { OUTBOX_BACKEND, OUTBOX_DEFAULTS, OUTBOX_MODULE_OPTIONS, OUTBOX_STORE } from './outbox.module-definition';
 export type { AppendResult } from './append/append-batcher';
 export type { AppendCounts, DeliveredBatch, OutboxBackend, OutboxStatus, RefusalSummary } from './backend/outbox-backend.interface';

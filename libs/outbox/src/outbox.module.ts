@@ -14,7 +14,8 @@ async function backendOf(options: OutboxModuleOptions): Promise<OutboxBackend> {
     await worker.whenReady();
     return worker;
   }
-  return new LocalOutbox(new OutboxStore(options.dataDir, options.sync ?? OUTBOX_DEFAULTS.sync), options);
+  const limits = { maxBytes: options.maxBytes ?? OUTBOX_DEFAULTS.maxBytes, reserveBytes: options.diskReserveBytes ?? OUTBOX_DEFAULTS.diskReserveBytes };
+  return new LocalOutbox(new OutboxStore(options.dataDir, options.sync ?? OUTBOX_DEFAULTS.sync, limits), options);
 }
 
 /**

@@ -42,6 +42,9 @@ export interface RelayConfig {
     requestTimeoutMs: number;
     maxHeaderCount: number;
     maxHeaderBytes: number;
+    /** Most open client connections (past it, new ones are closed unanswered). */
+    maxConnections: number;
+    keepAliveTimeoutMs: number;
   };
   outbox: {
     dataDir: string;
@@ -50,6 +53,8 @@ export interface RelayConfig {
     sync: OutboxSyncLevel;
     maxRecords: number;
     maxAgeMs: number;
+    maxBytes: number;
+    diskReserveBytes: number;
     batchMaxRecords: number;
     batchMaxBytes: number;
     dedupeWindowMs: number;
@@ -202,6 +207,8 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
       requestTimeoutMs: reader.integer('REQUEST_TIMEOUT_MS', 100, 600_000),
       maxHeaderCount: reader.integer('MAX_HEADER_COUNT', 10, 2000),
       maxHeaderBytes: reader.integer('MAX_HEADER_BYTES', 1024, 1024 * 1024),
+      maxConnections: reader.integer('MAX_CONNECTIONS', 1, 1_000_000),
+      keepAliveTimeoutMs: reader.integer('KEEP_ALIVE_TIMEOUT_MS', 100, 3_600_000),
     },
     outbox: {
       dataDir: reader.string('DATA_DIR'),
@@ -209,6 +216,8 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
       sync: reader.oneOf('OUTBOX_SYNC', SYNC_LEVELS),
       maxRecords: reader.integer('OUTBOX_MAX_RECORDS', 1),
       maxAgeMs: reader.integer('OUTBOX_MAX_AGE_MS', 1000),
+      maxBytes: reader.integer('OUTBOX_MAX_BYTES', 1024 * 1024),
+      diskReserveBytes: reader.integer('OUTBOX_DISK_RESERVE_BYTES', 0),
       batchMaxRecords: reader.integer('OUTBOX_BATCH_MAX_RECORDS', 1, 100_000),
       batchMaxBytes: reader.integer('OUTBOX_BATCH_MAX_BYTES', 64 * 1024, 64 * 1024 * 1024),
       dedupeWindowMs: reader.integer('DEDUPE_WINDOW_MS', 0),

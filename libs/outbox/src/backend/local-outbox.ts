@@ -6,6 +6,7 @@ import { errorText } from '../delivery/delivery-stats';
 import { DeliverySupervisor } from '../delivery/delivery-supervisor';
 import type { OutboxEntry, StoredEntry } from '../outbox-entry';
 import { OutboxClosedError } from '../outbox-full.error';
+import { OutboxDiskReserveError, OutboxStoreError } from '../storage/outbox-storage.error';
 import type { OutboxModuleOptions } from '../outbox-options.interface';
 import type { OutboxStore } from '../outbox-store';
 import { OUTBOX_DEFAULTS } from '../outbox.module-definition';
@@ -90,12 +91,13 @@ export class LocalOutbox implements OutboxBackend, DeliveryBookkeeping {
     if (this.closed) return Promise.reject(new OutboxClosedError('the relay is shutting down'));
     let full;
     try {
-      full = this.bound.check(this.getDepth(), () => this.oldestAgeMs());
+      full = this.bound.check(this.getDepth(), () => this.oldestAgeMs()) ?? this.store.refusal();
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     if (full !== undefined) {
       this.counters.refused += 1;
+      this.store.countRefusal();
       return Promise.reject(full);
     }
     return this.batcher.add(entries);
@@ -107,7 +109,10 @@ export class LocalOutbox implements OutboxBackend, DeliveryBookkeeping {
     try {
       duplicatesPerCaller = this.store.append(batches);
     } catch (error) {
-      this.logger.error({ message: 'outbox write failed', callers: batches.length, error: errorText(error) });
+      // Storage failures are logged once per change of state by the store, not once per commit.
+      if (!(error instanceof OutboxStoreError || error instanceof OutboxDiskReserveError)) {
+        this.logger.error({ message: 'outbox write failed', callers: batches.length, error: errorText(error) });
+      }
       throw error;
     }
     this.counters.groupCommits += 1;
@@ -142,7 +147,7 @@ export class LocalOutbox implements OutboxBackend, DeliveryBookkeeping {
   }
 
   isFull(): boolean {
-    return this.bound.check(this.getDepth(), () => this.oldestAgeMs()) !== undefined;
+    return this.bound.check(this.getDepth(), () => this.oldestAgeMs()) !== undefined || this.store.refusal() !== undefined;
   }
 
   counts(): AppendCounts {
@@ -174,6 +179,7 @@ export class LocalOutbox implements OutboxBackend, DeliveryBookkeeping {
       delivering: this.supervisor.isDelivering(),
       ...(this.supervisor.stopped !== undefined && { stoppedReason: this.supervisor.stopped }),
       full: this.isFull(),
+      ...(this.store.isOpen() && { storage: this.store.storage() }),
       delivered: stats.delivered,
       publishFailures: stats.publishFailures,
       batches: stats.batches,

@@ -14,6 +14,9 @@ const data = workerData as OutboxWorkerData;
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the recipe names its module at run time
 const recipe = require(data.recipe.module) as { createWorkerDelivery(data: unknown): WorkerDelivery };
 const { publisher, deadLetterOf, topics } = recipe.createWorkerDelivery(data.recipe.data);
-const store = new OutboxStore(data.options.dataDir, data.options.sync ?? OUTBOX_DEFAULTS.sync);
+const store = new OutboxStore(data.options.dataDir, data.options.sync ?? OUTBOX_DEFAULTS.sync, {
+  maxBytes: data.options.maxBytes ?? OUTBOX_DEFAULTS.maxBytes,
+  reserveBytes: data.options.diskReserveBytes ?? OUTBOX_DEFAULTS.diskReserveBytes,
+});
 const outbox = new LocalOutbox(store, { ...data.options, publisher, deadLetterOf });
 new OutboxWorkerServer(parentPort as unknown as WorkerPort, outbox, new Set(topics));

@@ -8,6 +8,7 @@ import type { AppendCounts, DeliveredBatch, OutboxBackend, OutboxStatus, Refusal
 import { Backoff } from '../delivery/backoff';
 import type { OutboxEntry } from '../outbox-entry';
 import { OutboxClosedError, OutboxUnavailableError } from '../outbox-full.error';
+import { OutboxStoreError } from '../storage/outbox-storage.error';
 import type { OutboxModuleOptions, OutboxWorkerRecipe } from '../outbox-options.interface';
 import { OUTBOX_DEFAULTS } from '../outbox.module-definition';
 import type { FromWorker, OutboxState, OutboxWorkerData, ToWorker } from './worker-messages';
@@ -229,7 +230,7 @@ export class WorkerOutbox implements OutboxBackend {
         this.inFlight.delete(message.id);
         this.inFlightEntries -= call.entries;
         if (message.type === 'appended') call.resolve(message.duplicates);
-        else call.reject(new Error(`outbox write failed: ${message.error}`));
+        else call.reject(new OutboxStoreError(`outbox write failed: ${message.error}`, undefined));
         return;
       }
       case 'delivered':
