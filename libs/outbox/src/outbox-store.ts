@@ -26,6 +26,8 @@ export const OUTBOX_FILE = 'outbox.db';
 /** The reserve file's name inside the data folder (see `DiskGuard`). */
 export const RESERVE_FILE = 'reserve.bin';
 
+/** Rows deleted per transaction when a full disk leaves room for little WAL (a leaf page or so per row). */
+const REMOVE_STEP_ROWS = 64;
 /** Size the WAL is cut back to once checkpointed. */
 const WAL_SIZE_LIMIT = 4 * 1024 * 1024;
 /** Disk limits when none are given (the module passes `OUTBOX_DEFAULTS`'): no bound, no reserve file. */
@@ -70,6 +72,7 @@ export class OutboxStore {
   private readonly insertEntry: Database.Statement<[number, string, string, string, string | Buffer, string, number]>;
   private readonly selectBatch: Database.Statement<[number], Row>;
   private readonly deleteUpTo: Database.Statement<[number]>;
+  private readonly selectStepEnd: Database.Statement<[number, number], { seq: number }>;
   private readonly deleteOne: Database.Statement<[number]>;
   private readonly insertUndeliverable: Database.Statement<[number, string, string, string, string | Buffer, string, number, string, number]>;
   private readonly countEntries: Database.Statement<[], { n: number }>;
@@ -137,7 +140,7 @@ export class OutboxStore {
       if (problem === undefined) throw error;
       throw new DataDirUnusableError(dataDir, resolve(file), problem, messageOf(error), { cause: error });
     }
-    this.readFreePages = this.db.prepare('PRAGMA freelist_count');
+    this.readFreePages = this.db.prepare('SELECT freelist_count AS n FROM pragma_freelist_count()');
     this.pageBytes = (this.db.prepare('PRAGMA page_size').get() as { page_size: number }).page_size;
     this.checkpointer = new WalCheckpointer(file, SYNCHRONOUS[sync], () => this.enableAutoCheckpoint());
     this.guard.start({ freePageBytes: () => this.readFreePages.get()!.n * this.pageBytes, truncateWal: () => this.truncateWal(), probeWrite: () => this.probe() });
@@ -146,6 +149,7 @@ export class OutboxStore {
     this.insertEntry = this.db.prepare('INSERT INTO outbox (seq, event_id, topic, key, value, headers, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.selectBatch = this.db.prepare('SELECT * FROM outbox ORDER BY seq LIMIT ?');
     this.deleteUpTo = this.db.prepare('DELETE FROM outbox WHERE seq <= ?');
+    this.selectStepEnd = this.db.prepare('SELECT seq FROM outbox WHERE seq <= ? ORDER BY seq LIMIT 1 OFFSET ?');
     this.deleteOne = this.db.prepare('DELETE FROM outbox WHERE seq = ?');
     this.insertUndeliverable = this.db.prepare(
       'INSERT OR REPLACE INTO undeliverable (seq, event_id, topic, key, value, headers, accepted_at, reason, refused_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -253,7 +257,10 @@ export class OutboxStore {
 
   /** Removes every entry up to and including `seq` (they are delivered) and remembers `seq`; returns how many were removed. */
   remove(seq: number): number {
-    return this.drainWrite(() => this.removeUpTo(seq));
+    return this.drainWrite(
+      () => this.removeUpTo(seq),
+      () => this.removeInSteps(seq),
+    );
   }
 
   /** Takes refused entries out of delivery, queueing their dead letters in one transaction. */
@@ -295,10 +302,12 @@ export class OutboxStore {
   }
 
   /**
-   * A write that draining needs: on a full disk the reserve is released and the write tried once
-   * more, so delivery makes progress whatever filled the disk.
+   * A write that draining needs. On a full disk the reserve is released and the write tried once
+   * more; `inSteps`, when given, is tried then instead: the same work in small transactions with
+   * the WAL checkpointed between them, so that it needs only a little room (deleting rows writes
+   * their pages into the WAL: a large batch needs about its own size).
    */
-  private drainWrite<T>(write: () => T): T {
+  private drainWrite<T>(write: () => T, inSteps: () => T = write): T {
     let result: T;
     try {
       result = write();
@@ -306,7 +315,7 @@ export class OutboxStore {
       if (!isDiskFull(error)) throw this.failed(error);
       this.guard.noteDiskFull();
       try {
-        result = write();
+        result = inSteps();
       } catch (again) {
         throw this.failed(again);
       }
@@ -315,16 +324,37 @@ export class OutboxStore {
     return result;
   }
 
-  /** Records a failed write and turns a SQLite error into an {@link OutboxStoreError}. */
+  /** {@link remove} in steps of {@link REMOVE_STEP_ROWS} rows, each committed and checkpointed before the next. */
+  private removeInSteps(seq: number): number {
+    let removed = 0;
+    for (;;) {
+      const step = Math.min(seq, this.selectStepEnd.get(seq, REMOVE_STEP_ROWS - 1)?.seq ?? seq);
+      removed += this.removeUpTo(step);
+      this.truncateWal();
+      if (step >= seq) return removed;
+    }
+  }
+
+  /** Records a failed write and turns a SQLite error into a typed one (a full disk is the guard's business, not a failing store). */
   private failed(error: unknown): Error {
     const code = sqliteCode(error);
     if (code === undefined) return error instanceof Error ? error : new Error(String(error));
+    if (isDiskFull(error)) {
+      this.guard.noteDiskFull();
+      return new OutboxDiskReserveError(`outbox write failed: ${messageOf(error)}`, 0, { cause: error });
+    }
     this.guard.writeFailed(code, messageOf(error));
     return new OutboxStoreError(`outbox write failed: ${messageOf(error)}`, code, { cause: error });
   }
 
+  /** Best effort: a checkpoint that cannot finish now (a reader, no room) is tried again on the next tick. */
   private truncateWal(): void {
-    if (this.db.open) this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    if (!this.db.open) return;
+    try {
+      this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    } catch (error) {
+      if (isDiskFull(error)) this.guard.noteDiskFull();
+    }
   }
 
   private probe(): void {

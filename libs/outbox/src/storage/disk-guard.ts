@@ -8,6 +8,8 @@ import { ReserveFile } from './reserve-file';
 export const DISK_CHECK_INTERVAL_MS = 1000;
 /** Ticks between two "still refusing" lines while callbacks are refused. */
 const SUMMARY_TICKS = 10;
+/** How long the WAL's largest size is remembered: the space it will take again at the next burst. */
+const WAL_PEAK_MS = 30_000;
 /** Once refusing for want of space, accept again only with this much more than the reserve (no flapping). */
 const RESUME_FACTOR = 1.25;
 
@@ -69,6 +71,8 @@ export class DiskGuard {
   private failure: { code: string | undefined; message: string } | undefined;
   private refusedSinceSummary = 0;
   private ticks = 0;
+  private walPeak = 0;
+  private walPeakAt = 0;
   /** Whether this guard released the reserve (so writing it again is news). */
   private released = false;
 
@@ -179,7 +183,13 @@ export class DiskGuard {
     this.writtenSinceMeasure = 0;
     const freePages = this.store?.freePageBytes() ?? 0;
     this.freeBytes = this.readFreeBytes();
-    this.outboxBytes = Math.max(0, fileSize(this.files.database) + fileSize(this.files.wal) - freePages);
+    const wal = fileSize(this.files.wal);
+    const now = Date.now();
+    if (wal >= this.walPeak || now - this.walPeakAt > WAL_PEAK_MS) {
+      this.walPeak = wal;
+      this.walPeakAt = now;
+    }
+    this.outboxBytes = Math.max(0, fileSize(this.files.database) + wal - freePages);
     const reserve = this.limits.reserveBytes;
     if (this.reserve.held && this.freeBytes < reserve / 4) {
       // Checkpoints and deletes need room now, before a write finds none.
@@ -195,8 +205,9 @@ export class DiskGuard {
       }
     }
     // Space the outbox can still use before the reserve: free space (less what the released
-    // reserve file would take back) and the database's free pages.
-    const available = this.freeBytes - (this.reserve.held ? 0 : reserve) + freePages;
+    // reserve file would take back, less what the WAL took at its recent largest and will take
+    // again: it is cut back after checkpoints) and the database's free pages.
+    const available = this.freeBytes - (this.reserve.held ? 0 : reserve) - (this.walPeak - wal) + freePages;
     const margin = this.refusing === 'disk-reserve' ? RESUME_FACTOR : 1;
     const overBound = this.outboxBytes >= this.limits.maxBytes * (this.refusing === 'outbox-bound' ? 1 / RESUME_FACTOR : 1);
     const next = overBound ? 'outbox-bound' : reserve > 0 && available < reserve * margin ? 'disk-reserve' : undefined;
