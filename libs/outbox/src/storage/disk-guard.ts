@@ -80,6 +80,8 @@ export class DiskGuard {
     private readonly dataDir: string,
     private readonly files: { database: string; wal: string; reserve: string },
     private readonly limits: DiskLimits,
+    /** Free bytes on the filesystem of a folder (for an unprivileged process). */
+    private readonly freeBytesOf: (dir: string) => number = freeBytesOn,
   ) {
     this.reserve = new ReserveFile(files.reserve, limits.reserveBytes);
     this.measureEveryBytes = Math.max(64 * 1024, Math.floor(Math.min(limits.reserveBytes || limits.maxBytes, limits.maxBytes) / 8));
@@ -244,9 +246,13 @@ export class DiskGuard {
   }
 
   private readFreeBytes(): number {
-    const stats = statfsSync(this.dataDir);
-    return stats.bavail * stats.bsize;
+    return this.freeBytesOf(this.dataDir);
   }
+}
+
+function freeBytesOn(dir: string): number {
+  const stats = statfsSync(dir);
+  return stats.bavail * stats.bsize;
 }
 
 function fileSize(path: string): number {
