@@ -6,7 +6,8 @@ import type { OutboxEntry, RefusedEntry, StoredEntry } from './outbox-entry';
 import type { OutboxFullError } from './outbox-full.error';
 import type { OutboxSyncLevel } from './outbox-options.interface';
 import { DiskGuard, type DiskLimits, type StorageStatus } from './storage/disk-guard';
-import { DataDirUnusableError, OutboxDiskReserveError, OutboxStoreError, type DataDirProblem } from './storage/outbox-storage.error';
+import { DataDirUnusableError, OutboxDiskReserveError, OutboxStoreError } from './storage/outbox-storage.error';
+import { isDiskFull, problemAtOpen, sqliteCode } from './storage/sqlite-failure';
 import { WalCheckpointer } from './wal-checkpointer';
 
 interface Row {
@@ -34,25 +35,6 @@ const WAL_SIZE_LIMIT = 4 * 1024 * 1024;
 const NO_LIMITS: DiskLimits = { maxBytes: Number.MAX_SAFE_INTEGER, reserveBytes: 0 };
 /** Bytes a group commit writes besides its records, per record: a page of the `seen` table and one of its index. */
 const PAGE_BYTES_PER_RECORD = 2 * 4096;
-
-/** The error code of a SQLite failure (`SQLITE_FULL`, ...), or undefined for any other error. */
-function sqliteCode(error: unknown): string | undefined {
-  return error instanceof Database.SqliteError ? error.code : undefined;
-}
-
-function isDiskFull(error: unknown): boolean {
-  return sqliteCode(error) === 'SQLITE_FULL';
-}
-
-/** What a failure at open says about the data folder, or undefined when it says nothing (a bug, not the folder). */
-function problemAtOpen(error: unknown): DataDirProblem | undefined {
-  const code = sqliteCode(error) ?? (error as NodeJS.ErrnoException | undefined)?.code ?? '';
-  if (code === 'SQLITE_NOTADB') return 'not a database';
-  if (code.startsWith('SQLITE_CORRUPT')) return 'damaged';
-  if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || ['EACCES', 'EPERM', 'EROFS'].includes(code)) return 'not writable';
-  if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_IOERR') || ['ENOTDIR', 'EISDIR', 'ENOENT'].includes(code)) return 'cannot be opened';
-  return undefined;
-}
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
