@@ -4,7 +4,9 @@ import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OUTBOX_FILE, OutboxStore } from '@app/outbox';
-import { ensureRelayBuilt, RELAY_MAIN, relayProcessEnv } from '../support/relay-process';
+import { MetricsScrape } from '../support/metrics-scrape';
+import { liveQuery, memberStateCallback, post } from '../support/relay-harness';
+import { ensureRelayBuilt, RELAY_MAIN, relayProcessEnv, RelayProcess } from '../support/relay-process';
 import { appendToSpecLog } from '../support/spec-log';
 
 /** What the relay did with an unusable DATA_DIR: its exit status and what it wrote. */
@@ -106,4 +108,63 @@ describe('an unusable DATA_DIR: one line and exit 78 (the built relay as a proce
     expectOneLine(startWith(dir), file, 'damaged');
     expect(sha256(file)).toBe(before);
   });
+});
+
+/**
+ * A disk that fails writes while the relay runs (the WAL made immutable: every append gets an I/O
+ * error): 503 with ErrorCode 50304, readiness 503 with the cause, logged once; writes work again:
+ * the relay notices by itself and accepts.
+ */
+describe('outbox writes failing while the relay runs (the built relay as a process)', () => {
+  let relay: RelayProcess | undefined;
+  let wal: string | undefined;
+  let dataDir: string | undefined;
+
+  afterAll(async () => {
+    if (wal !== undefined) execFileSync('chattr', ['-i', wal], { stdio: 'ignore' });
+    await relay?.stop('SIGKILL');
+    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers 503 50304 (never 500) and readiness says store-failing; accepts again once writes work, with no restart', async () => {
+    ensureRelayBuilt();
+    const env = relayProcessEnv('127.0.0.1:1');
+    dataDir = env.DATA_DIR;
+    relay = await RelayProcess.start(env);
+    const send = (eventTime: number) => post(relay!.url, '/webhooks/tencent/live', memberStateCallback('failing-disk', { EventTime: eventTime }), liveQuery());
+    expect((await send(1)).status).toBe(200);
+    try {
+      execFileSync('chattr', ['+i', join(dataDir, `${OUTBOX_FILE}-wal`)], { stdio: 'ignore' });
+      wal = join(dataDir, `${OUTBOX_FILE}-wal`);
+    } catch {
+      process.stdout.write('[data-dir] failing-writes case skipped: chattr +i is not allowed here (needs root on a filesystem with attributes)\n');
+      return;
+    }
+    for (let index = 0; index < 20; index += 1) {
+      const refused = await send(10 + index);
+      expect(refused.status).toBe(503);
+      expect(refused.json).toMatchObject({ ErrorCode: 50304 });
+    }
+    const ready = await fetch(`${relay.url}/health/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ details: { outbox: { status: 'down', cause: 'store-failing' } } });
+    const scrape = await MetricsScrape.of(relay.url);
+    expect(scrape.value('relay_outbox_store_failing')).toBe(1);
+    expect(scrape.value('relay_callback_rejections_total', { status: '503' })).toBe(20);
+    expect(scrape.value('relay_callback_rejections_total', { status: '500' })).toBe(0);
+    expect(relay.log().split('\n').filter((line) => line.includes('"message":"outbox writes are failing'))).toHaveLength(1);
+    expect(relay.log()).not.toMatch(/unexpected error/);
+
+    execFileSync('chattr', ['-i', wal]);
+    wal = undefined;
+    const deadline = Date.now() + 30_000;
+    let answer = await send(100);
+    while (answer.status !== 200 && Date.now() < deadline) {
+      await new Promise((wait) => setTimeout(wait, 250));
+      answer = await send(100);
+    }
+    expect(answer.status).toBe(200);
+    expect((await fetch(`${relay.url}/health/ready`)).status).toBe(200);
+    expect(relay.log()).toMatch(/outbox writes work again/);
+  }, 120_000);
 });
