@@ -98,4 +98,23 @@ describe('connections are bounded (MAX_CONNECTIONS): the extra ones refused and 
     for (const socket of sockets) socket.destroy();
     sender.destroy();
   }, 180_000);
+
+  it('an idle keep-alive connection is closed after KEEP_ALIVE_TIMEOUT_MS', async () => {
+    const idleEnv = relayProcessEnv(process.env.KAFKA_BROKERS!, { KEEP_ALIVE_TIMEOUT_MS: '1000' });
+    const idleRelay = await RelayProcess.start(idleEnv);
+    try {
+      const socket = connect(Number(new URL(idleRelay.url).port), '127.0.0.1');
+      const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now())));
+      socket.on('error', () => undefined);
+      const answered = new Promise<number>((resolve) => socket.once('data', () => resolve(Date.now())));
+      socket.write('GET /health/live HTTP/1.1\r\nHost: relay\r\nConnection: keep-alive\r\n\r\n');
+      const answeredAt = await answered;
+      const closedAt = await closed;
+      // Closed by the relay about a second after its answer (never before the timeout).
+      expect(closedAt - answeredAt).toBeGreaterThanOrEqual(900);
+    } finally {
+      await idleRelay.stop('SIGKILL');
+      rmSync(idleEnv.DATA_DIR, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
