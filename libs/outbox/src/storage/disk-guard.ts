@@ -120,6 +120,7 @@ export class DiskGuard {
   refusal(): OutboxFullError | OutboxDiskReserveError | undefined {
     if (this.refusing === undefined) return undefined;
     if (this.refusing === 'outbox-bound') {
+      // The depth is not the guard's to know (-1): the bound that acts here is bytes.
       return new OutboxFullError(`outbox is full: ${mib(this.outboxBytes)} on disk (limit ${mib(this.limits.maxBytes)}); Kafka is not keeping up or unreachable`, -1, 0);
     }
     return new OutboxDiskReserveError(`disk almost full: ${mib(this.freeBytes)} free for the outbox (reserve ${mib(this.limits.reserveBytes)})`, this.freeBytes);
