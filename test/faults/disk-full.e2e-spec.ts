@@ -93,11 +93,11 @@ describe('a full disk: refuse early with 503, drain and accept again by itself (
   }, 60_000);
 
   /** A relay on an 8 MB tmpfs whose broker is behind a closed gate. */
-  async function setup(): Promise<{ env: Record<string, string>; relay: RelayProcess; gate: TcpGate }> {
+  async function setup(extraEnv: Record<string, string> = {}): Promise<{ env: Record<string, string>; relay: RelayProcess; gate: TcpGate }> {
     const dataDir = mountTmpfs(DISK)!;
     mounts.push(dataDir);
     gate = await TcpGate.reserve(process.env.KAFKA_BROKERS!.split(',')[0]);
-    const env = relayProcessEnv(gate.address, { DATA_DIR: dataDir, OUTBOX_DISK_RESERVE_BYTES: RESERVE_BYTES, OUTBOX_PUBLISH_TIMEOUT_MS: '5000' });
+    const env = relayProcessEnv(gate.address, { DATA_DIR: dataDir, OUTBOX_DISK_RESERVE_BYTES: RESERVE_BYTES, OUTBOX_PUBLISH_TIMEOUT_MS: '5000', ...extraEnv });
     const relay = await RelayProcess.start(env);
     relays.push(relay);
     return { env, relay, gate };
@@ -109,6 +109,8 @@ describe('a full disk: refuse early with 503, drain and accept again by itself (
     const deadline = Date.now() + 120_000;
     while (!load.result.statuses.has(503) && Date.now() < deadline) await sleep(100);
     const refusedAt = Date.now();
+    // With the outbox on its worker thread, the calling thread mirrors its state every 250 ms.
+    await sleep(500);
     const ready = await readiness(url);
     await sleep(refusingMs);
     const readyLater = await readiness(url);
@@ -135,10 +137,13 @@ describe('a full disk: refuse early with 503, drain and accept again by itself (
     for (const failure of failures) expect(failure).toMatch(/^503 .*"ErrorCode":5030[134]/);
   }
 
-  itWithTmpfs(
-    'broker away at 300/s on an 8 MB tmpfs: refusals are 503 and readiness says disk; broker back, no space added: drains, accepts again, each acknowledged callback once on the topic',
-    async () => {
-      const { env, relay, gate } = await setup();
+  itWithTmpfs.each([
+    ['', {}],
+    [' (outbox on its worker thread)', { OUTBOX_WORKER: 'true' }],
+  ])(
+    'broker away at 300/s on an 8 MB tmpfs%s: refusals are 503 and readiness says disk; broker back, no space added: drains, accepts again, each acknowledged callback once on the topic',
+    async (_label: string, extraEnv: Record<string, string>) => {
+      const { env, relay, gate } = await setup(extraEnv);
       const { result, ready, readyLater } = await fillUntilRefused(relay.url, 'full');
       expectOnlyOkAnd503(result.statuses, result.failures);
       expect(result.networkErrors).toBe(0);
@@ -159,7 +164,7 @@ describe('a full disk: refuse early with 503, drain and accept again by itself (
       const acknowledged = [...result.acknowledged, again.acknowledged];
       const audit = await auditTopic(env.KAFKA_BROKERS, env.MEMBER_STATE_TOPIC, acknowledged);
       process.stdout.write(
-        `[disk-full] ${result.acknowledged.length} acknowledged, ${result.statuses.get(503)} refused with 503 (codes ${[...new Set(result.failures.map((f) => /"ErrorCode":(\d+)/.exec(f)?.[1]))].join(',')}); ` +
+        `[disk-full]${_label} ${result.acknowledged.length} acknowledged, ${result.statuses.get(503)} refused with 503 (codes ${[...new Set(result.failures.map((f) => /"ErrorCode":(\d+)/.exec(f)?.[1]))].join(',')}); ` +
           `broker back: accepted again after ${again.ms} ms; ${audit.check.missing.length} missing, ${audit.check.duplicates} duplicates\n`,
       );
       expect(audit.check.missing).toEqual([]);

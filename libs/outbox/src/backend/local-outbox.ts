@@ -103,6 +103,16 @@ export class LocalOutbox implements OutboxBackend, DeliveryBookkeeping {
     return this.batcher.add(entries);
   }
 
+  /** Why the store refuses new records now (its bytes bound, the disk reserve), or undefined: a field read; a refusal is counted as one. */
+  storageRefusal(): Error | undefined {
+    const refusal = this.store.refusal();
+    if (refusal !== undefined) {
+      this.counters.refused += 1;
+      this.store.countRefusal();
+    }
+    return refusal;
+  }
+
   /** One group commit of several callers' entries, now; per caller, the indexes dropped as duplicates. */
   commitNow(batches: readonly (readonly OutboxEntry[])[]): number[][] {
     let duplicatesPerCaller: number[][];

@@ -52,10 +52,14 @@ export class OutboxWorkerServer {
 
   private append(id: number, batches: OutboxEntry[][]): void {
     try {
+      // Appends reach the worker already grouped, past the calling thread's bound: the disk's
+      // bound and reserve are checked here, where the store is.
+      const refusal = this.outbox.storageRefusal();
+      if (refusal !== undefined) throw refusal;
       const duplicates = this.outbox.commitNow(batches.map((entries) => this.revive(entries)));
       this.send({ type: 'appended', id, duplicates, state: this.state() });
     } catch (error) {
-      this.send({ type: 'append-failed', id, error: error instanceof Error ? error.message : String(error), state: this.state() });
+      this.send({ type: 'append-failed', id, error: error instanceof Error ? error.message : String(error), errorName: error instanceof Error ? error.name : undefined, state: this.state() });
     }
   }
 

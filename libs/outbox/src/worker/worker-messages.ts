@@ -25,7 +25,7 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready'; state: OutboxState }
   | { type: 'appended'; id: number; duplicates: number[][]; state: OutboxState }
-  | { type: 'append-failed'; id: number; error: string; state: OutboxState }
+  | { type: 'append-failed'; id: number; error: string; errorName?: string; state: OutboxState }
   | { type: 'delivered'; batch: DeliveredBatch; state: OutboxState }
   | { type: 'refused'; refusal: RefusalSummary; state: OutboxState }
   | { type: 'status'; status: OutboxStatus; limits: Record<string, number>; state: OutboxState }

@@ -7,8 +7,8 @@ import { OutboxBound } from '../append/outbox-bound';
 import type { AppendCounts, DeliveredBatch, OutboxBackend, OutboxStatus, RefusalSummary } from '../backend/outbox-backend.interface';
 import { Backoff } from '../delivery/backoff';
 import type { OutboxEntry } from '../outbox-entry';
-import { OutboxClosedError, OutboxUnavailableError } from '../outbox-full.error';
-import { OutboxStoreError } from '../storage/outbox-storage.error';
+import { OutboxClosedError, OutboxFullError, OutboxUnavailableError } from '../outbox-full.error';
+import { OutboxDiskReserveError, OutboxStoreError } from '../storage/outbox-storage.error';
 import type { OutboxModuleOptions, OutboxWorkerRecipe } from '../outbox-options.interface';
 import { OUTBOX_DEFAULTS } from '../outbox.module-definition';
 import type { FromWorker, OutboxState, OutboxWorkerData, ToWorker } from './worker-messages';
@@ -36,6 +36,13 @@ interface InFlight {
   entries: number;
   resolve: (duplicates: number[][]) => void;
   reject: (error: unknown) => void;
+}
+
+/** The typed error of an append the worker refused or failed, from its name (errors cross the thread as text). */
+function workerAppendError(message: string, name: string | undefined): Error {
+  if (name === 'OutboxDiskReserveError') return new OutboxDiskReserveError(message, 0);
+  if (name === 'OutboxFullError') return new OutboxFullError(message, -1, 0);
+  return new OutboxStoreError(`outbox write failed: ${message}`, undefined);
 }
 
 const STARTING: OutboxStatus = {
@@ -131,7 +138,9 @@ export class WorkerOutbox implements OutboxBackend {
   }
 
   isFull(): boolean {
-    return this.bound.check(this.getDepth(), () => this.oldestAgeMs()) !== undefined;
+    // The disk's bound and reserve are checked in the worker, next to the store: mirrored here.
+    const storage = this.latest.storage?.refusing;
+    return this.bound.check(this.getDepth(), () => this.oldestAgeMs()) !== undefined || storage === 'outbox-bound' || storage === 'disk-reserve';
   }
 
   counts(): AppendCounts {
@@ -230,7 +239,7 @@ export class WorkerOutbox implements OutboxBackend {
         this.inFlight.delete(message.id);
         this.inFlightEntries -= call.entries;
         if (message.type === 'appended') call.resolve(message.duplicates);
-        else call.reject(new OutboxStoreError(`outbox write failed: ${message.error}`, undefined));
+        else call.reject(workerAppendError(message.error, message.errorName));
         return;
       }
       case 'delivered':
