@@ -6,14 +6,13 @@ import { join } from 'node:path';
 import { OUTBOX_FILE, OutboxStore } from '@app/outbox';
 import { MetricsScrape } from '../support/metrics-scrape';
 import { liveQuery, memberStateCallback, post } from '../support/relay-harness';
-import { ensureRelayBuilt, RELAY_MAIN, relayProcessEnv, RelayProcess } from '../support/relay-process';
+import { ensureRelayBuilt, RECONCILER_MAIN, RELAY_MAIN, relayProcessEnv, RelayProcess } from '../support/relay-process';
 import { appendToSpecLog } from '../support/spec-log';
 
-/** What the relay did with an unusable DATA_DIR: its exit status and what it wrote. */
-function startWith(dataDir: string): { status: number | null; stderr: string; stdout: string } {
-  // Nothing listens on port 1: the relay must not get as far as Kafka.
-  const env = relayProcessEnv('127.0.0.1:1', { DATA_DIR: dataDir, PORT: '0' });
-  const run = spawnSync(process.execPath, [RELAY_MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 60_000 });
+/** What the relay (or `main`) did with an unusable DATA_DIR: its exit status and what it wrote. */
+function startWith(dataDir: string, main = RELAY_MAIN, env: Record<string, string> = relayProcessEnv('127.0.0.1:1', { DATA_DIR: dataDir, PORT: '0' })): { status: number | null; stderr: string; stdout: string } {
+  // Nothing listens on port 1: the app must not get as far as Kafka.
+  const run = spawnSync(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', ...env, DATA_DIR: dataDir }, encoding: 'utf8', timeout: 60_000 });
   appendToSpecLog(`--- DATA_DIR=${dataDir}: exit ${run.status}\n${run.stdout}${run.stderr}`);
   return { status: run.status, stderr: run.stderr, stdout: run.stdout };
 }
@@ -89,6 +88,17 @@ describe('an unusable DATA_DIR: one line and exit 78 (the built relay as a proce
     writeFileSync(file, randomBytes(64 * 1024));
     const before = sha256(file);
     expectOneLine(startWith(dir), file, 'not a database');
+    expect(sha256(file)).toBe(before);
+  });
+
+  it('the reconciler\'s outbox too: a file of random bytes as its database is one line and exit 78, and the file is left as it was', () => {
+    const dir = join(base, 'reconciler-random');
+    mkdirSync(dir);
+    const file = join(dir, OUTBOX_FILE);
+    writeFileSync(file, randomBytes(64 * 1024));
+    const before = sha256(file);
+    const env = { KAFKA_BROKERS: '127.0.0.1:1', PORT: '0', RECONCILE_SDK_APP_ID: '1400000001', RECONCILE_ADMIN_IDENTIFIER: 'administrator', RECONCILE_SECRET_KEY: 'data-dir-e2e-secret-key' };
+    expectOneLine(startWith(dir, RECONCILER_MAIN, env), file, 'not a database');
     expect(sha256(file)).toBe(before);
   });
 

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
       process.exit(78);
     }
     if (error instanceof DataDirUnusableError) {
-      process.stderr.write(`Invalid configuration: DATA_DIR (${error.dataDir}): ${error.message}; see docs/operations.md "A DATA_DIR the relay cannot use"\n`);
+      process.stderr.write(`${error.configurationLine()}\n`);
       process.exit(78);
     }
     throw error;

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { OutboxEntry, RefusedEntry, StoredEntry } from './outbox-entry';
 import type { OutboxFullError } from './outbox-full.error';
 import type { OutboxSyncLevel } from './outbox-options.interface';
+import { OUTBOX_DEFAULTS } from './outbox.module-definition';
 import { DiskGuard, type DiskLimits, type StorageStatus } from './storage/disk-guard';
 import { DataDirUnusableError, OutboxDiskReserveError, OutboxStoreError } from './storage/outbox-storage.error';
 import { isDiskFull, problemAtOpen, sqliteCode } from './storage/sqlite-failure';
@@ -186,7 +187,7 @@ export class OutboxStore {
    * Opens the outbox in `dataDir` and closes it again: throws {@link DataDirUnusableError} as
    * opening it would, before anything else starts (so a bad folder is reported in one line).
    */
-  static async verify(dataDir: string, sync: OutboxSyncLevel, limits: DiskLimits = NO_LIMITS): Promise<void> {
+  static async verify(dataDir: string, sync: OutboxSyncLevel = OUTBOX_DEFAULTS.sync, limits: DiskLimits = NO_LIMITS): Promise<void> {
     await new OutboxStore(dataDir, sync, limits).close();
   }
 

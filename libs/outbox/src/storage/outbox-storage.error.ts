@@ -48,4 +48,9 @@ export class DataDirUnusableError extends Error {
   ) {
     super(`${path} is ${problem} (${detail})`, options);
   }
+
+  /** The one line an app writes for it at start, before it exits 78 as for any other bad setting. */
+  configurationLine(): string {
+    return `Invalid configuration: DATA_DIR (${this.dataDir}): ${this.message}; see docs/operations.md "A DATA_DIR the relay cannot use"`;
+  }
 }
