@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { TEST_APP_ID } from '../support/relay-harness';
-import { ensureRelayBuilt, freePort, RelayProcess, relayProcessEnv } from '../support/relay-process';
+import { ensureRelayBuilt, freePort, RECONCILER_MAIN, RelayProcess, relayProcessEnv } from '../support/relay-process';
 import { appendToSpecLog } from '../support/spec-log';
 import { runTool } from '../support/tool-process';
 
 const ROOT = resolve(__dirname, '..', '..');
 const BROKERS = process.env.KAFKA_BROKERS!;
-const RECONCILER_MAIN = join(ROOT, 'dist', 'apps', 'reconciler', 'src', 'main.js');
 const PRESENCE_MAIN = join(ROOT, 'dist', 'apps', 'presence', 'src', 'main.js');
 const SECRET_KEY = 'reconcile-e2e-secret-key';
 const ADMIN = 'administrator';

@@ -11,6 +11,8 @@ import { appendToSpecLog } from './spec-log';
 const ROOT = resolve(__dirname, '..', '..');
 /** Entry of the built relay (`nest build relay` keeps the source layout under dist). */
 export const RELAY_MAIN = join(ROOT, 'dist', 'apps', 'relay', 'src', 'main.js');
+/** Entry of the built reconciler (built with the relay). */
+export const RECONCILER_MAIN = join(ROOT, 'dist', 'apps', 'reconciler', 'src', 'main.js');
 
 /** Builds the relay (`nest build relay`) unless dist already holds it (`npm test` builds first). */
 export function ensureRelayBuilt(): void {

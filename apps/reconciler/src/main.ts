@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { DataDirUnusableError, OutboxStore } from '@app/outbox';
 import { createReconcilerApp } from './bootstrap';
 import { loadReconcilerConfig, ReconcilerConfigError, type ReconcilerConfig } from './config/reconciler-config';
 
@@ -6,9 +7,15 @@ async function main(): Promise<void> {
   let config: ReconcilerConfig;
   try {
     config = loadReconcilerConfig();
+    // Its outbox (only when reconciling) is opened before Nest starts, as the relay's: a data folder it cannot use is one line and exit 78.
+    if (config.reconcile !== undefined) await OutboxStore.verify(config.dataDir);
   } catch (error) {
     if (error instanceof ReconcilerConfigError) {
       process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    if (error instanceof DataDirUnusableError) {
+      process.stderr.write(`${error.configurationLine()}\n`);
       process.exit(78);
     }
     throw error;

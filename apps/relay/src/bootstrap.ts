@@ -6,6 +6,7 @@ import { METRICS_REGISTRY, REQUEST_ID_HEADER, createAppLogger, genRequestId } fr
 import { AppModule, type RelayExtensions } from './app.module';
 import type { RelayConfig } from './config/relay-config';
 import { applyServerLimits, fastifyHttpsLimitOptions, fastifyLimitOptions } from './http-limits';
+import { registerConnectionMetrics } from './metrics/connection-metrics';
 import { TlsCertificateReloader } from './tls/tls-certificate-reloader';
 import { registerTlsMetrics } from './tls/tls-metrics';
 
@@ -17,7 +18,7 @@ export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  * its Content-Type (Tencent's sample sends none): the webhook parses it itself, exactly.
  */
 export async function createRelayApp(config: RelayConfig, extensions: RelayExtensions = []): Promise<NestFastifyApplication> {
-  const common = { keepAliveTimeout: 65_000, genReqId: genRequestId };
+  const common = { genReqId: genRequestId };
   const adapter =
     config.tls === undefined
       ? new FastifyAdapter({ ...fastifyLimitOptions(config.http), ...common })
@@ -29,6 +30,7 @@ export async function createRelayApp(config: RelayConfig, extensions: RelayExten
   });
   const fastify = app.getHttpAdapter().getInstance();
   applyServerLimits(fastify, config.http);
+  registerConnectionMetrics(app.get<Registry>(METRICS_REGISTRY), fastify.server);
   if (config.tls !== undefined) {
     const reloader = new TlsCertificateReloader(fastify.server as HttpsServer, config.tls, config.tls.credentials, config.tls.reloadIntervalMs).start();
     registerTlsMetrics(app.get<Registry>(METRICS_REGISTRY), reloader);

@@ -45,10 +45,11 @@ function nodeServerLimits(limits: Limits): ServerOptions {
   return { maxHeaderSize: limits.maxHeaderBytes, connectionsCheckingInterval: Math.min(1000, Math.ceil(limits.requestTimeoutMs / 2)) };
 }
 
-/** Fastify options enforcing the request limits (body size, time to receive a request) and answering Fastify's own errors in Tencent's shape. */
+/** Fastify options enforcing the request limits (body size, time to receive a request, idle keep-alive) and answering Fastify's own errors in Tencent's shape. */
 function commonLimitOptions<S extends Server | HttpsServer>(limits: Limits): FastifyServerOptions<S> {
   return {
     bodyLimit: limits.bodyLimitBytes,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
     clientErrorHandler,
     // Router-level errors (a path that does not decode) bypass Nest's filters: answer them here.
@@ -58,7 +59,7 @@ function commonLimitOptions<S extends Server | HttpsServer>(limits: Limits): Fas
   };
 }
 
-/** Fastify options enforcing the request limits (body size, time to receive a request, header size) and answering Fastify's own errors in Tencent's shape. */
+/** Fastify options enforcing the request limits (body size, time to receive a request, header size, idle keep-alive) and answering Fastify's own errors in Tencent's shape. */
 export function fastifyLimitOptions(limits: Limits): FastifyHttpOptions<Server> {
   return { ...commonLimitOptions<Server>(limits), http: nodeServerLimits(limits) };
 }
@@ -71,8 +72,13 @@ export function fastifyHttpsLimitOptions(limits: Limits, tls: Pick<SecureContext
   return { ...commonLimitOptions<HttpsServer>(limits), https: { ...nodeServerLimits(limits), cert: tls.cert, key: tls.key } };
 }
 
-/** Applies the limits Fastify has no option for: header count, and headers within the request timeout. */
+/**
+ * Applies the limits Fastify has no option for: open connections (past `maxConnections` Node
+ * closes a new connection at once, unanswered, and emits `drop`), header count, and headers
+ * within the request timeout.
+ */
 export function applyServerLimits(fastify: FastifyInstance, limits: Limits): void {
+  fastify.server.maxConnections = limits.maxConnections;
   // Node keeps at most maxHeadersCount headers and silently drops the rest: keep one more than
   // the limit so the hook can tell "at the limit" from "over it".
   fastify.server.maxHeadersCount = limits.maxHeaderCount + 1;

@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import { createAppLogger } from '@app/observability';
+import { DataDirUnusableError, OutboxStore } from '@app/outbox';
 import { createRelayApp } from './bootstrap';
 import { ConfigError, loadRelayConfig } from './config/relay-config';
 
@@ -6,9 +8,17 @@ async function main(): Promise<void> {
   let config;
   try {
     config = loadRelayConfig();
+    // The outbox may log before Nest starts (a reserve released on a full disk): in the app's format.
+    Logger.overrideLogger(createAppLogger({ level: config.logLevel, format: config.logFormat }));
+    // Before Nest starts, so that a data folder the outbox cannot use is one line and exit 78.
+    await OutboxStore.verify(config.outbox.dataDir, config.outbox.sync, { maxBytes: config.outbox.maxBytes, reserveBytes: config.outbox.diskReserveBytes });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    if (error instanceof DataDirUnusableError) {
+      process.stderr.write(`${error.configurationLine()}\n`);
       process.exit(78);
     }
     throw error;

@@ -81,6 +81,8 @@ describe('OutboxDrain (real SQLite file, fake publisher, fake timers)', () => {
     expect(publisher.positions).toEqual([2, 4]);
     expect(publisher.connects).toEqual([store.writerId]);
     expect(drain.status()).toMatchObject({ depth: 0, oldestAgeMs: 0, brokerConnected: true, delivering: true, full: false, stored: 4, delivered: 4, batches: 2, publishFailures: 0 });
+    expect(drain.status().storage).toMatchObject({ outboxBytes: expect.any(Number) as number, freeBytes: expect.any(Number) as number, reserveHeld: false });
+    expect(drain.status().storage?.refusing).toBeUndefined();
   });
 
   it('wakes from its idle wait when the append side stores something, instead of waiting out the idle time', async () => {

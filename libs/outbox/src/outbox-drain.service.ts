@@ -72,6 +72,7 @@ export class OutboxDrain implements OnApplicationBootstrap, OnApplicationShutdow
       delivering: this.supervisor.isDelivering(),
       ...(this.supervisor.stopped !== undefined && { stoppedReason: this.supervisor.stopped }),
       full: this.outbox.isFull(),
+      ...(this.store.isOpen() && { storage: this.store.storage() }),
       delivered: stats.delivered,
       publishFailures: stats.publishFailures,
       batches: stats.batches,

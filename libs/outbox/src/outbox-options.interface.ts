@@ -24,6 +24,17 @@ export interface OutboxModuleOptions {
   maxRecords?: number;
   /** New records are refused while the oldest undelivered one is older than this, in ms. @default 86400000 (24 h) */
   maxAgeMs?: number;
+  /**
+   * New records are refused while the outbox takes this many bytes on disk (database and WAL,
+   * less the database's free pages). @default 2147483648 (2 GiB)
+   */
+  maxBytes?: number;
+  /**
+   * Free space kept on the data folder's filesystem so that draining always has room: a reserve
+   * file of this size is written in the data folder and released when the disk runs full; new
+   * records are refused while less than this is free besides it. 0: no reserve. @default 67108864 (64 MiB)
+   */
+  diskReserveBytes?: number;
   /** An event id accepted within this window is answered OK and not stored again, in ms. @default 3600000 (1 h) */
   dedupeWindowMs?: number;
   /**

@@ -1,3 +1,5 @@
+import type { StorageStatus } from './storage/disk-guard';
+
 /** Counts of the append side since start. */
 export interface AppendCounts {
   /** Events stored. */
@@ -22,8 +24,10 @@ export interface OutboxStatus extends AppendCounts {
   delivering: boolean;
   /** Why delivery stopped for good (another process took over this outbox's writer id). */
   stoppedReason?: string;
-  /** Whether new callbacks are refused right now (over the size or age bound). */
+  /** Whether new callbacks are refused right now (over the size, age or bytes bound, or under the disk reserve). */
   full: boolean;
+  /** The outbox's bytes on disk, the free space left, the reserve, and why records are refused for storage reasons (absent once closed). */
+  storage?: StorageStatus;
   /** Events acknowledged by the broker and removed since start. */
   delivered: number;
   /** Failed (or timed out) connect and publish attempts since start. */

@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OutboxEntry } from './outbox-entry';
-import { OutboxStore } from './outbox-store';
+import { OUTBOX_FILE, OutboxStore, RESERVE_FILE } from './outbox-store';
+import { DataDirUnusableError } from './storage/outbox-storage.error';
 
 function entry(eventId: string, key = 'room-1', value: string | Buffer = `{"eventId":"${eventId}"}`): OutboxEntry {
   return { eventId, topic: 'members', key, value, headers: { ce_id: eventId } };
@@ -136,5 +138,47 @@ describe('OutboxStore (real SQLite file)', () => {
     await store.close();
     expect(store.isOpen()).toBe(false);
     await expect(store.close()).resolves.toBeUndefined();
+  });
+});
+
+describe('OutboxStore at open (real files)', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'outbox-open-'));
+  });
+
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses a file that is not a database with DataDirUnusableError naming the file, and leaves it as it was', () => {
+    const junk = randomBytes(8192);
+    writeFileSync(join(dir, OUTBOX_FILE), junk);
+    let thrown: unknown;
+    try {
+      new OutboxStore(dir, 'process');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(DataDirUnusableError);
+    expect(thrown).toMatchObject({ dataDir: dir, path: join(dir, OUTBOX_FILE), problem: 'not a database' });
+    expect(readFileSync(join(dir, OUTBOX_FILE)).equals(junk)).toBe(true);
+  });
+
+  it('refuses a folder it cannot create (its parent is a file)', () => {
+    writeFileSync(join(dir, 'file'), 'x');
+    expect(() => new OutboxStore(join(dir, 'file', 'data'), 'process')).toThrow(DataDirUnusableError);
+  });
+
+  it('with a reserve, writes reserve.bin and reports its storage numbers', async () => {
+    const store = new OutboxStore(dir, 'process', { maxBytes: 64 * 1024 * 1024, reserveBytes: 256 * 1024 });
+    try {
+      store.append([[{ eventId: 'a', topic: 't', key: 'k', value: 'v', headers: {} }]]);
+      expect(statSync(join(dir, RESERVE_FILE)).size).toBe(256 * 1024);
+      expect(store.storage()).toMatchObject({ reserveHeld: true, reserveBytes: 256 * 1024, maxBytes: 64 * 1024 * 1024 });
+      expect(store.storage().outboxBytes).toBeGreaterThan(0);
+      expect(store.refusal()).toBeUndefined();
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -1,9 +1,14 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { OutboxEntry, RefusedEntry, StoredEntry } from './outbox-entry';
+import type { OutboxFullError } from './outbox-full.error';
 import type { OutboxSyncLevel } from './outbox-options.interface';
+import { OUTBOX_DEFAULTS } from './outbox.module-definition';
+import { DiskGuard, type DiskLimits, type StorageStatus } from './storage/disk-guard';
+import { DataDirUnusableError, OutboxDiskReserveError, OutboxStoreError } from './storage/outbox-storage.error';
+import { isDiskFull, problemAtOpen, sqliteCode } from './storage/sqlite-failure';
 import { WalCheckpointer } from './wal-checkpointer';
 
 interface Row {
@@ -20,6 +25,21 @@ const SYNCHRONOUS: Record<OutboxSyncLevel, string> = { process: 'NORMAL', power:
 
 /** The outbox database's file name inside the data folder. */
 export const OUTBOX_FILE = 'outbox.db';
+/** The reserve file's name inside the data folder (see `DiskGuard`). */
+export const RESERVE_FILE = 'reserve.bin';
+
+/** Rows deleted per transaction when a full disk leaves room for little WAL (a leaf page or so per row). */
+const REMOVE_STEP_ROWS = 64;
+/** Size the WAL is cut back to once checkpointed. */
+const WAL_SIZE_LIMIT = 4 * 1024 * 1024;
+/** Disk limits when none are given (the module passes `OUTBOX_DEFAULTS`'): no bound, no reserve file. */
+const NO_LIMITS: DiskLimits = { maxBytes: Number.MAX_SAFE_INTEGER, reserveBytes: 0 };
+/** Bytes a group commit writes besides its records, per record: a page of the `seen` table and one of its index. */
+const PAGE_BYTES_PER_RECORD = 2 * 4096;
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 /**
  * The outbox on disk: SQLite in WAL mode through better-sqlite3.
@@ -35,6 +55,7 @@ export class OutboxStore {
   private readonly insertEntry: Database.Statement<[number, string, string, string, string | Buffer, string, number]>;
   private readonly selectBatch: Database.Statement<[number], Row>;
   private readonly deleteUpTo: Database.Statement<[number]>;
+  private readonly selectStepEnd: Database.Statement<[number, number], { seq: number }>;
   private readonly deleteOne: Database.Statement<[number]>;
   private readonly insertUndeliverable: Database.Statement<[number, string, string, string, string | Buffer, string, number, string, number]>;
   private readonly countEntries: Database.Statement<[], { n: number }>;
@@ -44,6 +65,10 @@ export class OutboxStore {
   private readonly writeMeta: Database.Statement<[string, string]>;
   private readonly selectMeta: Database.Statement<[string], { value: string }>;
   private readonly checkpointer: WalCheckpointer;
+  private readonly guard: DiskGuard;
+  private readonly readFreePages: Database.Statement<[], { n: number }>;
+  private readonly writeProbe: Database.Statement<[string]>;
+  private readonly pageBytes: number;
   private readonly appendAll: (batches: readonly (readonly OutboxEntry[])[], now: number) => number[][];
   private readonly removeUpTo: (seq: number) => number;
   private readonly moveOutAll: (refused: readonly RefusedEntry[], now: number) => void;
@@ -60,63 +85,62 @@ export class OutboxStore {
   /** This outbox's stable name as a Kafka writer (created with the database). */
   readonly writerId: string;
 
-  constructor(dataDir: string, sync: OutboxSyncLevel) {
-    mkdirSync(dataDir, { recursive: true });
+  /**
+   * Opens (or creates) the outbox in `dataDir`. Throws {@link DataDirUnusableError} when the folder
+   * or its database cannot be used: not writable, not a database, damaged (never repaired here).
+   */
+  constructor(dataDir: string, sync: OutboxSyncLevel, limits: DiskLimits = NO_LIMITS) {
     const file = join(dataDir, OUTBOX_FILE);
-    this.db = new Database(file);
-    // exec, not pragma(): pragma() leaves a Statement for the GC, and better-sqlite3 12 on
-    // Node 24 can abort the process when the GC finalizes one (RemoveEnvironmentCleanupHook).
-    this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${SYNCHRONOUS[sync]}; PRAGMA wal_autocheckpoint = 0;`);
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS outbox (
-        seq INTEGER PRIMARY KEY,
-        event_id TEXT NOT NULL,
-        topic TEXT NOT NULL,
-        key TEXT NOT NULL,
-        value TEXT NOT NULL,
-        headers TEXT NOT NULL,
-        accepted_at INTEGER NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS seen (
-        event_id TEXT PRIMARY KEY,
-        accepted_at INTEGER NOT NULL
-      ) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS seen_accepted_at ON seen (accepted_at);
-      CREATE TABLE IF NOT EXISTS undeliverable (
-        seq INTEGER PRIMARY KEY,
-        event_id TEXT NOT NULL,
-        topic TEXT NOT NULL,
-        key TEXT NOT NULL,
-        value TEXT NOT NULL,
-        headers TEXT NOT NULL,
-        accepted_at INTEGER NOT NULL,
-        reason TEXT NOT NULL,
-        refused_at INTEGER NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS meta (
-        name TEXT PRIMARY KEY,
-        value TEXT NOT NULL
-      ) WITHOUT ROWID;
-    `);
-    this.writeMeta = this.db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
-    this.selectMeta = this.db.prepare('SELECT value FROM meta WHERE name = ?');
-    this.db.prepare("INSERT OR IGNORE INTO meta (name, value) VALUES ('writer_id', ?)").run(randomUUID());
-    this.writerId = this.selectMeta.get('writer_id')!.value;
-    this.deliveredUpTo = Number(this.selectMeta.get('delivered_up_to')?.value ?? 0);
-    this.nextSeq =
-      1 +
-      Math.max(
-        this.deliveredUpTo,
-        this.db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM outbox').get()!.seq ?? 0,
-        this.db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM undeliverable').get()!.seq ?? 0,
-      );
-    this.undelivered = this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox').get()!.n;
+    try {
+      mkdirSync(dataDir, { recursive: true });
+      accessSync(dataDir, constants.W_OK);
+    } catch (error) {
+      throw new DataDirUnusableError(dataDir, resolve(dataDir), problemAtOpen(error) ?? 'cannot be opened', messageOf(error), { cause: error });
+    }
+    this.guard = new DiskGuard(dataDir, { database: file, wal: `${file}-wal`, reserve: join(dataDir, RESERVE_FILE) }, limits);
+    this.guard.prepareToOpen();
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(file);
+      this.db = db;
+      this.open(sync);
+      this.writeProbe = db.prepare("INSERT INTO meta (name, value) VALUES ('opened_at', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+      try {
+        // Learn now whether the file takes writes (an immutable file opens read-only without a word).
+        this.writeProbe.run(new Date().toISOString());
+      } catch (error) {
+        // A full disk is not the folder's fault: the outbox opens and drains into the reserve.
+        if (!isDiskFull(error)) throw error;
+      }
+      this.writeMeta = db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
+      this.selectMeta = db.prepare('SELECT value FROM meta WHERE name = ?');
+      db.prepare("INSERT OR IGNORE INTO meta (name, value) VALUES ('writer_id', ?)").run(randomUUID());
+      this.writerId = this.selectMeta.get('writer_id')!.value;
+      this.deliveredUpTo = Number(this.selectMeta.get('delivered_up_to')?.value ?? 0);
+      this.nextSeq =
+        1 +
+        Math.max(
+          this.deliveredUpTo,
+          db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM outbox').get()!.seq ?? 0,
+          db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM undeliverable').get()!.seq ?? 0,
+        );
+      this.undelivered = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox').get()!.n;
+    } catch (error) {
+      const problem = problemAtOpen(error);
+      if (db?.open === true) db.close();
+      if (problem === undefined) throw error;
+      throw new DataDirUnusableError(dataDir, resolve(file), problem, messageOf(error), { cause: error });
+    }
+    this.readFreePages = this.db.prepare('SELECT freelist_count AS n FROM pragma_freelist_count()');
+    this.pageBytes = (this.db.prepare('PRAGMA page_size').get() as { page_size: number }).page_size;
     this.checkpointer = new WalCheckpointer(file, SYNCHRONOUS[sync], () => this.enableAutoCheckpoint());
+    this.guard.start({ freePageBytes: () => this.readFreePages.get()!.n * this.pageBytes, truncateWal: () => this.truncateWal(), probeWrite: () => this.probe() });
 
     this.insertSeen = this.db.prepare('INSERT OR IGNORE INTO seen (event_id, accepted_at) VALUES (?, ?)');
     this.insertEntry = this.db.prepare('INSERT INTO outbox (seq, event_id, topic, key, value, headers, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.selectBatch = this.db.prepare('SELECT * FROM outbox ORDER BY seq LIMIT ?');
     this.deleteUpTo = this.db.prepare('DELETE FROM outbox WHERE seq <= ?');
+    this.selectStepEnd = this.db.prepare('SELECT seq FROM outbox WHERE seq <= ? ORDER BY seq LIMIT 1 OFFSET ?');
     this.deleteOne = this.db.prepare('DELETE FROM outbox WHERE seq = ?');
     this.insertUndeliverable = this.db.prepare(
       'INSERT OR REPLACE INTO undeliverable (seq, event_id, topic, key, value, headers, accepted_at, reason, refused_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -160,18 +184,59 @@ export class OutboxStore {
   }
 
   /**
+   * Opens the outbox in `dataDir` and closes it again: throws {@link DataDirUnusableError} as
+   * opening it would, before anything else starts (so a bad folder is reported in one line).
+   */
+  static async verify(dataDir: string, sync: OutboxSyncLevel = OUTBOX_DEFAULTS.sync, limits: DiskLimits = NO_LIMITS): Promise<void> {
+    await new OutboxStore(dataDir, sync, limits).close();
+  }
+
+  /**
    * Appends several callers' entries in one transaction (one group commit). Returns, per caller,
-   * the indexes of entries dropped as duplicates of an event id already seen.
+   * the indexes of entries dropped as duplicates of an event id already seen. Throws
+   * {@link OutboxDiskReserveError} when the disk is full, {@link OutboxStoreError} when the write
+   * fails otherwise.
    */
   append(batches: readonly (readonly OutboxEntry[])[], now = Date.now()): number[][] {
-    const duplicatesPerCaller = this.appendAll(batches, now);
+    let duplicates: number[][];
+    try {
+      duplicates = this.appendAll(batches, now);
+    } catch (error) {
+      if (isDiskFull(error)) {
+        this.guard.noteDiskFull();
+        this.guard.countRefusal();
+        throw new OutboxDiskReserveError('disk full: the callback was not stored', 0, { cause: error });
+      }
+      throw this.failed(error);
+    }
+    this.guard.writeSucceeded();
+    let bytes = 0;
+    for (const entries of batches) {
+      for (const entry of entries) bytes += entry.value.length + entry.key.length + PAGE_BYTES_PER_RECORD;
+    }
+    this.guard.noteWritten(bytes);
     let stored = 0;
-    batches.forEach((entries, index) => (stored += entries.length - duplicatesPerCaller[index].length));
+    batches.forEach((entries, index) => (stored += entries.length - duplicates[index].length));
     if (stored > 0) {
       if (this.undelivered === 0) this.oldestAt = now;
       this.undelivered += stored;
     }
-    return duplicatesPerCaller;
+    return duplicates;
+  }
+
+  /** Why a new record would be refused for storage reasons now (a field read, no I/O), or undefined. */
+  refusal(): OutboxFullError | OutboxDiskReserveError | undefined {
+    return this.guard.refusal();
+  }
+
+  /** Counts a record refused by the caller (for the guard's periodic log line). */
+  countRefusal(): void {
+    this.guard.countRefusal();
+  }
+
+  /** The storage numbers as last measured: bytes on disk, free space, reserve, why records are refused. */
+  storage(): StorageStatus {
+    return this.guard.status();
   }
 
   /** The oldest undelivered entries, in acceptance order. */
@@ -189,7 +254,17 @@ export class OutboxStore {
 
   /** Removes every entry up to and including `seq` (they are delivered) and remembers `seq`; returns how many were removed. */
   remove(seq: number): number {
-    const removed = this.removeUpTo(seq);
+    let removed: number;
+    try {
+      removed = this.drainWrite(
+        () => this.removeUpTo(seq),
+        () => this.removeInSteps(seq),
+      );
+    } catch (error) {
+      // Some steps may have been committed before the failure: count again rather than guess.
+      this.recount();
+      throw error;
+    }
     this.undelivered -= removed;
     this.oldestAt = null;
     return removed;
@@ -197,7 +272,7 @@ export class OutboxStore {
 
   /** Takes refused entries out of delivery, queueing their dead letters in one transaction. */
   moveOut(refused: readonly RefusedEntry[], now = Date.now()): void {
-    this.moveOutAll(refused, now);
+    this.drainWrite(() => this.moveOutAll(refused, now));
     this.undelivered -= refused.filter((item) => item.deadLetter === undefined).length;
     this.oldestAt = null;
   }
@@ -236,9 +311,124 @@ export class OutboxStore {
   /** Stops the checkpointer (after a last checkpoint) and closes the database. */
   async close(): Promise<void> {
     if (this.db.open) {
+      this.guard.stop();
       await this.checkpointer.stop();
       this.db.close();
     }
+  }
+
+  /**
+   * A write that draining needs. On a full disk the reserve is released and the write tried once
+   * more; `inSteps`, when given, is tried then instead: the same work in small transactions with
+   * the WAL checkpointed between them, so that it needs only a little room (deleting rows writes
+   * their pages into the WAL: a large batch needs about its own size).
+   */
+  private drainWrite<T>(write: () => T, inSteps: () => T = write): T {
+    let result: T;
+    try {
+      result = write();
+    } catch (error) {
+      if (!isDiskFull(error)) throw this.failed(error);
+      this.guard.noteDiskFull();
+      try {
+        result = inSteps();
+      } catch (again) {
+        throw this.failed(again);
+      }
+    }
+    this.guard.writeSucceeded();
+    return result;
+  }
+
+  /** Sets the depth from SQLite's count (a read: works on a full disk) after a write that may have been partly done. */
+  private recount(): void {
+    this.oldestAt = null;
+    try {
+      this.undelivered = this.countEntries.get()!.n;
+    } catch {
+      // The store is failing: the guard says so; the count is set again by the next recount.
+    }
+  }
+
+  /** {@link remove} in steps of {@link REMOVE_STEP_ROWS} rows, each committed and checkpointed before the next. */
+  private removeInSteps(seq: number): number {
+    let removed = 0;
+    for (;;) {
+      const step = Math.min(seq, this.selectStepEnd.get(seq, REMOVE_STEP_ROWS - 1)?.seq ?? seq);
+      removed += this.removeUpTo(step);
+      this.truncateWal();
+      if (step >= seq) return removed;
+    }
+  }
+
+  /** Records a failed write and turns a SQLite error into a typed one (a full disk is the guard's business, not a failing store). */
+  private failed(error: unknown): Error {
+    const code = sqliteCode(error);
+    if (code === undefined) return error instanceof Error ? error : new Error(String(error));
+    if (isDiskFull(error)) {
+      this.guard.noteDiskFull();
+      return new OutboxDiskReserveError(`outbox write failed: ${messageOf(error)}`, 0, { cause: error });
+    }
+    this.guard.writeFailed(code, messageOf(error));
+    return new OutboxStoreError(`outbox write failed: ${messageOf(error)}`, code, { cause: error });
+  }
+
+  /** Best effort: a checkpoint that cannot finish now (a reader, no room) is tried again on the next tick. */
+  private truncateWal(): void {
+    if (!this.db.open) return;
+    try {
+      this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    } catch (error) {
+      if (isDiskFull(error)) this.guard.noteDiskFull();
+    }
+  }
+
+  private probe(): void {
+    try {
+      this.writeProbe.run(new Date().toISOString());
+    } catch {
+      return; // still failing: the guard keeps its state
+    }
+    this.guard.writeSucceeded();
+  }
+
+  /** Sets the connection up and creates the tables when missing. */
+  private open(sync: OutboxSyncLevel): void {
+    // exec, not pragma(): pragma() leaves a Statement for the GC, and better-sqlite3 12 on
+    // Node 24 can abort the process when the GC finalizes one (RemoveEnvironmentCleanupHook).
+    // journal_size_limit: a WAL grown under a burst is cut back at its next reset, giving space back.
+    this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${SYNCHRONOUS[sync]}; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT};`);
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS outbox (
+        seq INTEGER PRIMARY KEY,
+        event_id TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        headers TEXT NOT NULL,
+        accepted_at INTEGER NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS seen (
+        event_id TEXT PRIMARY KEY,
+        accepted_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS seen_accepted_at ON seen (accepted_at);
+      CREATE TABLE IF NOT EXISTS undeliverable (
+        seq INTEGER PRIMARY KEY,
+        event_id TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        headers TEXT NOT NULL,
+        accepted_at INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        refused_at INTEGER NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS meta (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `);
   }
 
   /** Lets the connection that serves appends checkpoint on its own (when the checkpoint worker keeps failing). */

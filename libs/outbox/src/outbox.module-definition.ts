@@ -12,6 +12,8 @@ export const OUTBOX_DEFAULTS = {
   sync: 'process',
   maxRecords: 1_000_000,
   maxAgeMs: 24 * 60 * 60 * 1000,
+  maxBytes: 2 * 1024 * 1024 * 1024,
+  diskReserveBytes: 64 * 1024 * 1024,
   dedupeWindowMs: 60 * 60 * 1000,
   batchMaxRecords: 10_000,
   batchMaxBytes: 4 * 1024 * 1024,

@@ -15,7 +15,11 @@ import { Outbox } from './outbox.service';
     {
       provide: OutboxStore,
       inject: [OUTBOX_MODULE_OPTIONS],
-      useFactory: (options: OutboxModuleOptions) => new OutboxStore(options.dataDir, options.sync ?? OUTBOX_DEFAULTS.sync),
+      useFactory: (options: OutboxModuleOptions) =>
+        new OutboxStore(options.dataDir, options.sync ?? OUTBOX_DEFAULTS.sync, {
+          maxBytes: options.maxBytes ?? OUTBOX_DEFAULTS.maxBytes,
+          reserveBytes: options.diskReserveBytes ?? OUTBOX_DEFAULTS.diskReserveBytes,
+        }),
     },
     Outbox,
     OutboxDrain,

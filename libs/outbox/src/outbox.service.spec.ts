@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import type { OutboxModuleOptions } from './outbox-options.interface';
 import type { OutboxEntry } from './outbox-entry';
 import { OutboxStore } from './outbox-store';
 import { Outbox } from './outbox.service';
+import { OutboxStoreError } from './storage/outbox-storage.error';
 
 function entry(eventId: string): OutboxEntry {
   return { eventId, topic: 'members', key: 'room-1', value: eventId, headers: {} };
@@ -80,6 +82,34 @@ describe('Outbox, the append side (real SQLite file)', () => {
     expect(store.count()).toBe(1);
     await expect(pending).resolves.toEqual({ stored: 1, duplicates: 0 });
     await expect(box.append([entry('b')])).rejects.toBeInstanceOf(OutboxClosedError);
+  });
+
+  it('refuses what the store refuses for storage reasons (here its bytes bound), counting it, and says it is full', async () => {
+    await store.close();
+    store = new OutboxStore(dir, 'process', { maxBytes: 1, reserveBytes: 0 });
+    const box = outbox();
+    expect(box.isFull()).toBe(true);
+    const refused = await box.append([entry('a')]).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OutboxFullError);
+    expect((refused as OutboxFullError).message).toMatch(/on disk \(limit /);
+    expect(box.counts().refused).toBe(1);
+    expect(store.storage().refusing).toBe('outbox-bound');
+    expect(store.count()).toBe(0);
+  });
+
+  it('leaves a storage failure of a group commit to the store to log (once per change of state), and rejects its callers with it', async () => {
+    const box = outbox();
+    const failure = new OutboxStoreError('outbox write failed: disk I/O error', 'SQLITE_IOERR');
+    jest.spyOn(store, 'append').mockImplementation(() => {
+      throw failure;
+    });
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      await expect(box.append([entry('a')])).rejects.toBe(failure);
+      expect(logged).not.toHaveBeenCalled();
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it('rejects every caller of a group commit that could not be written', async () => {

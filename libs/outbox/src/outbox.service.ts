@@ -4,6 +4,7 @@ import { OutboxBound } from './append/outbox-bound';
 import { errorText } from './delivery/delivery-stats';
 import type { OutboxEntry } from './outbox-entry';
 import { OutboxClosedError } from './outbox-full.error';
+import { OutboxDiskReserveError, OutboxStoreError } from './storage/outbox-storage.error';
 import type { OutboxModuleOptions } from './outbox-options.interface';
 import type { AppendCounts } from './outbox-status.interface';
 import { OutboxStore } from './outbox-store';
@@ -31,17 +32,22 @@ export class Outbox {
     this.bound = new OutboxBound(options.maxRecords ?? OUTBOX_DEFAULTS.maxRecords, options.maxAgeMs ?? OUTBOX_DEFAULTS.maxAgeMs);
   }
 
-  /** Makes the entries durable (deduplicating by event id). Rejects with `OutboxFullError` when over the bound. */
+  /**
+   * Makes the entries durable (deduplicating by event id). Rejects with `OutboxFullError` when over
+   * the bound (records, age or bytes on disk), `OutboxDiskReserveError` when the disk's free space
+   * is under its reserve, `OutboxStoreError` when the write fails.
+   */
   append(entries: readonly OutboxEntry[]): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new OutboxClosedError('the relay is shutting down'));
     let full;
     try {
-      full = this.bound.check(this.getDepth(), () => this.oldestAgeMs());
+      full = this.bound.check(this.getDepth(), () => this.oldestAgeMs()) ?? this.store.refusal();
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     if (full !== undefined) {
       this.counters.refused += 1;
+      this.store.countRefusal();
       return Promise.reject(full);
     }
     return this.batcher.add(entries);
@@ -60,7 +66,7 @@ export class Outbox {
 
   /** Whether a new append would be refused right now. */
   isFull(): boolean {
-    return this.bound.check(this.getDepth(), () => this.oldestAgeMs()) !== undefined;
+    return this.bound.check(this.getDepth(), () => this.oldestAgeMs()) !== undefined || this.store.refusal() !== undefined;
   }
 
   counts(): AppendCounts {
@@ -84,7 +90,10 @@ export class Outbox {
     try {
       duplicatesPerCaller = this.store.append(batches);
     } catch (error) {
-      this.logger.error({ message: 'outbox write failed', callers: batches.length, error: errorText(error) });
+      // Storage failures are logged once per change of state by the store, not once per commit.
+      if (!(error instanceof OutboxStoreError || error instanceof OutboxDiskReserveError)) {
+        this.logger.error({ message: 'outbox write failed', callers: batches.length, error: errorText(error) });
+      }
       throw error;
     }
     this.counters.groupCommits += 1;

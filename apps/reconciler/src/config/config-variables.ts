@@ -12,7 +12,7 @@ export const RECONCILER_CONFIG_VARIABLES = [
   { name: 'KAFKA_SSL', default: 'false', description: '`true` to connect to the brokers over TLS.' },
   { name: 'MEMBER_STATE_TOPIC', default: 'tencent.member-state.v1', description: 'Topic it reads rosters from and publishes corrections to.' },
   { name: 'PROGRESS_TOPIC', default: 'tencent.relay.progress.v1', description: 'Topic whose consumer-group offsets keep its outbox\'s delivery progress (as the relay\'s).' },
-  { name: 'DATA_DIR', default: './data-reconciler', description: 'Folder of its own durable outbox of corrections (never the relay\'s).' },
+  { name: 'DATA_DIR', default: './data-reconciler', description: 'Folder of its own durable outbox of corrections (never the relay\'s), with the relay\'s disk rules at their defaults (`OUTBOX_MAX_BYTES`, `OUTBOX_DISK_RESERVE_BYTES`: a reserve file `reserve.bin` of 64 MiB). When reconciling, a folder it cannot use stops it at start with one line and exit 78.' },
   { name: 'RECONCILE_GROUP_ID', default: 'tencent-member-reconciler', description: 'Consumer group of all reconciler instances: each reconciles the rooms of the partitions it owns.' },
   { name: 'RECONCILE_SDK_APP_ID', description: 'SDKAppID whose Live rooms are reconciled. Unset: reconciliation is off (the process only answers health checks).' },
   { name: 'RECONCILE_ADMIN_IDENTIFIER', description: 'The app\'s administrator account, which calls Tencent\'s server API (required with `RECONCILE_SDK_APP_ID`).' },

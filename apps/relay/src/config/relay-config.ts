@@ -45,12 +45,17 @@ export interface RelayConfig {
     requestTimeoutMs: number;
     maxHeaderCount: number;
     maxHeaderBytes: number;
+    /** Most open client connections (past it, new ones are closed unanswered). */
+    maxConnections: number;
+    keepAliveTimeoutMs: number;
   };
   outbox: {
     dataDir: string;
     sync: OutboxSyncLevel;
     maxRecords: number;
     maxAgeMs: number;
+    maxBytes: number;
+    diskReserveBytes: number;
     batchMaxRecords: number;
     batchMaxBytes: number;
     dedupeWindowMs: number;
@@ -242,12 +247,16 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
       requestTimeoutMs: read(() => reader.integer('REQUEST_TIMEOUT_MS', 100, 600_000)),
       maxHeaderCount: read(() => reader.integer('MAX_HEADER_COUNT', 10, 2000)),
       maxHeaderBytes: read(() => reader.integer('MAX_HEADER_BYTES', 1024, 1024 * 1024)),
+      maxConnections: read(() => reader.integer('MAX_CONNECTIONS', 1, 1_000_000)),
+      keepAliveTimeoutMs: read(() => reader.integer('KEEP_ALIVE_TIMEOUT_MS', 100, 3_600_000)),
     },
     outbox: {
       dataDir: read(() => reader.string('DATA_DIR')),
       sync: read(() => reader.oneOf('OUTBOX_SYNC', SYNC_LEVELS)),
       maxRecords: read(() => reader.integer('OUTBOX_MAX_RECORDS', 1)),
       maxAgeMs: read(() => reader.integer('OUTBOX_MAX_AGE_MS', 1000)),
+      maxBytes: read(() => reader.integer('OUTBOX_MAX_BYTES', 1024 * 1024)),
+      diskReserveBytes: read(() => reader.integer('OUTBOX_DISK_RESERVE_BYTES', 0)),
       batchMaxRecords: read(() => reader.integer('OUTBOX_BATCH_MAX_RECORDS', 1, 100_000)),
       batchMaxBytes: read(() => reader.integer('OUTBOX_BATCH_MAX_BYTES', 64 * 1024, 64 * 1024 * 1024)),
       dedupeWindowMs: read(() => reader.integer('DEDUPE_WINDOW_MS', 0)),

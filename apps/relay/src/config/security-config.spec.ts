@@ -16,12 +16,12 @@ function configError(env: Record<string, string>): ConfigError {
 }
 
 describe('security configuration', () => {
-  it('has safe defaults: no token, 60 s skew, 1 MiB bodies, 10 s requests, TRTC apps = Live apps', () => {
+  it('has safe defaults: no token, 60 s skew, 1 MiB bodies, 10 s requests, 1000 connections, 10 s keep-alive, TRTC apps = Live apps', () => {
     const config = loadRelayConfig(minimal);
     expect(callbackTokenOf(config, '1400000001')).toBeUndefined();
     expect(trtcCallbackKeyOf(config, '1400000001')).toBeUndefined();
     expect(config.tencent.signatureMaxSkewS).toBe(60);
-    expect(config.http).toEqual({ bodyLimitBytes: 1_048_576, requestTimeoutMs: 10_000, maxHeaderCount: 100, maxHeaderBytes: 16_384 });
+    expect(config.http).toEqual({ bodyLimitBytes: 1_048_576, requestTimeoutMs: 10_000, maxHeaderCount: 100, maxHeaderBytes: 16_384, maxConnections: 1000, keepAliveTimeoutMs: 10_000 });
     expect([...config.trtc.sdkAppIds]).toEqual(['1400000001', '1400000002']);
   });
 

@@ -7,8 +7,9 @@ import { RELAY_CONFIG, type RelayConfig } from '../config/relay-config';
 
 /**
  * Readiness of the relay's three parts. Only what stops callbacks from being accepted makes
- * it `down`: an outbox that is over its bound, a data folder that cannot be written, a
- * shutdown under way. An unreachable broker is `degraded` (HTTP still 200) while the outbox
+ * it `down`, whenever a callback would be refused: an outbox over its bound (records, age or
+ * bytes), less free disk than the reserve, outbox writes failing, a data folder that cannot be
+ * written, a shutdown under way; `cause` in the body says which. An unreachable broker is `degraded` (HTTP still 200) while the outbox
  * absorbs the events; it turns into `down` through the outbox bound if it lasts.
  */
 @Injectable()
@@ -45,6 +46,13 @@ export class RelayHealthIndicators implements BeforeApplicationShutdown {
       delivering: status.delivering,
       deadLettered: status.deadLettered,
       undeliverable: status.undeliverable,
+      ...(status.storage !== undefined && {
+        bytes: status.storage.outboxBytes,
+        maxBytes: status.storage.maxBytes,
+        freeBytes: status.storage.freeBytes,
+        reserveBytes: status.storage.reserveBytes,
+        reserveHeld: status.storage.reserveHeld,
+      }),
     };
     if (this.shuttingDown) {
       return session.down({ ...details, reason: 'shutting down' });
@@ -55,8 +63,15 @@ export class RelayHealthIndicators implements BeforeApplicationShutdown {
     if (!status.delivering) {
       return session.down({ ...details, reason: `delivery is restarting after a failure: ${status.lastError ?? 'unknown error'}` });
     }
-    if (this.outbox.isFull()) {
-      return session.down({ ...details, reason: 'outbox is over its bound; callbacks are answered 503' });
+    const storage = status.storage?.refusing;
+    if (storage === 'store-failing') {
+      return session.down({ ...details, cause: storage, reason: `outbox writes are failing (${status.storage?.failure ?? 'unknown error'}); callbacks are answered 503 (ErrorCode 50304)` });
+    }
+    if (storage === 'disk-reserve') {
+      return session.down({ ...details, cause: storage, reason: 'less free disk space than OUTBOX_DISK_RESERVE_BYTES; callbacks are answered 503 (ErrorCode 50303) until the outbox drains or space is freed' });
+    }
+    if (storage === 'outbox-bound' || this.outbox.isFull()) {
+      return session.down({ ...details, cause: 'outbox-bound', reason: 'outbox is over its bound; callbacks are answered 503 (ErrorCode 50301)' });
     }
     try {
       await access(this.config.outbox.dataDir, constants.W_OK);

@@ -105,8 +105,41 @@ export class RelayMetrics implements OnModuleInit {
         this.set(drain.isBrokerConnected() ? 1 : 0);
       },
     });
+    const storage = () => drain.status().storage;
+    new Gauge({
+      name: 'relay_outbox_bytes',
+      help: 'Bytes of the outbox on disk (database and WAL, less free pages), as last measured (every second); callbacks are answered 503 at OUTBOX_MAX_BYTES.',
+      registers,
+      collect() {
+        this.set(storage()?.outboxBytes ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'relay_outbox_disk_free_bytes',
+      help: "Free bytes on DATA_DIR's filesystem besides the reserve file, as last measured; callbacks are answered 503 while under OUTBOX_DISK_RESERVE_BYTES.",
+      registers,
+      collect() {
+        this.set(storage()?.freeBytes ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'relay_outbox_reserve_held',
+      help: '1 while the reserve file holds OUTBOX_DISK_RESERVE_BYTES; 0 once released for draining on a full disk (or none configured).',
+      registers,
+      collect() {
+        this.set(storage()?.reserveHeld === true ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'relay_outbox_store_failing',
+      help: '1 while outbox writes fail (I/O error, read-only or damaged file) and callbacks are answered 503 (ErrorCode 50304).',
+      registers,
+      collect() {
+        this.set(storage()?.failure === undefined ? 0 : 1);
+      },
+    });
     mirroredCounter(registers, 'relay_duplicates_dropped_total', 'Events dropped because their event id was accepted within DEDUPE_WINDOW_MS.', () => outbox.counts().duplicates);
-    mirroredCounter(registers, 'relay_outbox_refused_total', 'Appends refused because the outbox was over its bound.', () => outbox.counts().refused);
+    mirroredCounter(registers, 'relay_outbox_refused_total', 'Appends refused because the outbox was over its bound or the disk under its reserve.', () => outbox.counts().refused);
     mirroredCounter(registers, 'relay_dedupe_ids_forgotten_total', 'Event ids forgotten because DEDUPE_WINDOW_MS had passed since they were accepted (pruned in chunks).', () => drain.status().forgotten);
     mirroredCounter(registers, 'relay_publish_failures_total', 'Connects and delivery batches to Kafka that failed and were retried.', () => drain.status().publishFailures);
     new Gauge({

@@ -1,11 +1,15 @@
 import { HttpException } from '@nestjs/common';
 import { CallbackRejectedError } from '@app/tencent-callbacks';
-import { OutboxClosedError, OutboxFullError } from '@app/outbox';
+import { OutboxClosedError, OutboxDiskReserveError, OutboxFullError, OutboxStoreError } from '@app/outbox';
 
 /** ErrorCodes of failures that are not about the callback's content. */
 export const ERROR_CODES = {
   outboxFull: 50301,
   shuttingDown: 50302,
+  /** Less free disk than `OUTBOX_DISK_RESERVE_BYTES` (or the disk is full). */
+  diskReserve: 50303,
+  /** The outbox cannot write (I/O error, read-only or damaged file). */
+  storeFailing: 50304,
   internal: 50001,
   /** HTTP-level failures (unknown route, wrong method, body too large...): 49000 + status. */
   httpBase: 49000,
@@ -48,6 +52,12 @@ export function describeFailure(exception: unknown): FailureDescription {
   }
   if (exception instanceof OutboxFullError) {
     return { status: 503, code: ERROR_CODES.outboxFull, info: `${exception.message}; retry later`, unexpected: false };
+  }
+  if (exception instanceof OutboxDiskReserveError) {
+    return { status: 503, code: ERROR_CODES.diskReserve, info: `${exception.message}; retry later`, unexpected: false };
+  }
+  if (exception instanceof OutboxStoreError || (exception as Error | null)?.name === 'SqliteError') {
+    return { status: 503, code: ERROR_CODES.storeFailing, info: 'the relay cannot store callbacks right now (storage failing); retry later', unexpected: false };
   }
   if (exception instanceof OutboxClosedError) {
     return { status: 503, code: ERROR_CODES.shuttingDown, info: 'relay is shutting down; retry later', unexpected: false };

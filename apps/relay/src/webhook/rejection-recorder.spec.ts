@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Registry } from 'prom-client';
-import { OutboxFullError } from '@app/outbox';
+import { OutboxDiskReserveError, OutboxFullError, OutboxStoreError } from '@app/outbox';
 import { UnknownAppError, ValidationFailedError } from '@app/tencent-callbacks';
 import { CallbackMetrics } from '../metrics/callback-metrics';
 import { MAX_LOGGED_ID_CHARS, RejectionRecorder } from './rejection-recorder';
@@ -75,5 +75,40 @@ describe('RejectionRecorder', () => {
     });
     expect(logged()[0]).toMatchObject({ message: 'TRTC callback rejected', deadLetter: 'stored', eventId: 'e'.repeat(32) });
     expect(await value('relay_dead_letters_total', { command: 'TRTC.103' })).toBe(1);
+  });
+
+  it('counts a storage failure under the status actually answered (503), never 500, and logs the first of a cause, not each one', async () => {
+    const { recorder, logged, value } = setup();
+    const rejection = { source: 'live' as const, path: '/webhooks/tencent/live', command: 'Live.CallbackAfterMemberStateChanged', label: 'Live.CallbackAfterMemberStateChanged' };
+    for (let index = 0; index < 100; index += 1) recorder.record(new OutboxDiskReserveError('disk almost full', 0), rejection);
+    const sqliteFailure = Object.assign(new Error('disk I/O error'), { name: 'SqliteError', code: 'SQLITE_IOERR' });
+    recorder.record(sqliteFailure, rejection);
+    recorder.record(new OutboxStoreError('outbox write failed: disk I/O error', 'SQLITE_IOERR'), rejection);
+    expect(await value('relay_callback_rejections_total', { reason: 'OutboxDiskReserveError', status: '503' })).toBe(100);
+    expect(await value('relay_callback_rejections_total', { reason: 'SqliteError', status: '503' })).toBe(1);
+    expect(await value('relay_callback_rejections_total', { reason: 'OutboxStoreError', status: '503' })).toBe(1);
+    expect(await value('relay_callback_rejections_total', { status: '500' })).toBe(0);
+    expect(logged()).toEqual([
+      expect.objectContaining({ message: 'callback not accepted', errorCode: 50303, status: 503, refusedSinceLastLine: 1 }),
+      expect.objectContaining({ errorCode: 50304, status: 503, refusedSinceLastLine: 1 }),
+      expect.objectContaining({ errorCode: 50304, status: 503, refusedSinceLastLine: 1 }),
+    ]);
+  });
+
+  it('while one cause lasts, a line every 10 s says how many were refused since the last', () => {
+    jest.useFakeTimers({ now: 0 });
+    try {
+      const { recorder, logged } = setup();
+      const rejection = { source: 'live' as const, path: '/webhooks/tencent/live', label: 'other' };
+      for (let index = 0; index < 50; index += 1) recorder.record(new OutboxFullError('outbox is full', 1, 0), rejection);
+      jest.setSystemTime(10_000);
+      recorder.record(new OutboxFullError('outbox is full', 1, 0), rejection);
+      expect(logged().map((line) => [line.errorCode, line.refusedSinceLastLine])).toEqual([
+        [50301, 1],
+        [50301, 50],
+      ]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { quoteForLog } from '@app/observability';
 import { CallbackRejectedError, type CallbackSource } from '@app/tencent-callbacks';
 import { CallbackMetrics } from '../metrics/callback-metrics';
+import { describeFailure } from './failure-description';
+import { RefusalLogSampler } from './refusal-log-sampler';
 
 /** Longest id (room, app, command) a rejection line quotes: caller input, and 400 KB room ids were seen. */
 export const MAX_LOGGED_ID_CHARS = 128;
@@ -35,26 +37,35 @@ function nameOf(error: unknown): string {
 }
 
 /**
- * Counts every refused callback and writes its one structured log line, whatever else failed:
- * a dead letter that could not be stored is in the line and in `relay_dead_letter_failures_total`.
- * Quotes caller input only up to a bound, and never a secret.
+ * Counts every refused callback, with the status it is answered, and writes its one structured
+ * log line, whatever else failed: a dead letter that could not be stored is in the line and in
+ * `relay_dead_letter_failures_total`. Refusals of the relay's own making (503: outbox full, disk
+ * short, storage failing) are logged once per cause and then every 10 s with a count, not once
+ * each. Quotes caller input only up to a bound, and never a secret.
  */
 @Injectable()
 export class RejectionRecorder {
   private readonly logger = new Logger(RejectionRecorder.name);
+  private readonly unavailable = new RefusalLogSampler();
 
   constructor(private readonly metrics: CallbackMetrics) {}
 
   record(error: unknown, rejection: Rejection): void {
     const rejected = error instanceof CallbackRejectedError;
     const { deadLetter } = rejection;
+    const answer = rejected ? { status: error.status, code: error.code } : describeFailure(error);
     this.metrics.countRefusal({
       command: rejection.label,
       result: rejected ? 'rejected' : 'unavailable',
       reason: nameOf(error),
-      status: rejected ? error.status : 503,
+      status: answer.status,
       deadLetter: deadLetter === undefined ? undefined : deadLetter.stored ? { stored: true } : { stored: false, reason: nameOf(deadLetter.error) },
     });
+    let refusedSinceLastLine: number | undefined;
+    if (!rejected) {
+      refusedSinceLastLine = this.unavailable.sample(nameOf(error));
+      if (refusedSinceLastLine === undefined) return;
+    }
     const quote = (text: string | undefined) => (text === undefined ? undefined : quoteForLog(text, MAX_LOGGED_ID_CHARS));
     this.logger.warn({
       message: `${rejection.source === 'trtc' ? 'TRTC callback' : 'callback'} ${rejected ? 'rejected' : 'not accepted'}`,
@@ -64,7 +75,8 @@ export class RejectionRecorder {
       sdkAppId: quote(rejection.sdkAppId),
       roomId: quote(rejection.roomId),
       reason: quoteForLog(messageOf(error), MAX_LOGGED_REASON_CHARS),
-      errorCode: rejected ? error.code : undefined,
+      errorCode: answer.code,
+      ...(refusedSinceLastLine !== undefined && { status: answer.status, refusedSinceLastLine }),
       ...(deadLetter?.stored === true && { deadLetter: 'stored', eventId: deadLetter.eventId }),
       ...(deadLetter?.stored === false && { deadLetter: 'not stored', deadLetterError: quoteForLog(messageOf(deadLetter.error), MAX_LOGGED_REASON_CHARS) }),
     });
