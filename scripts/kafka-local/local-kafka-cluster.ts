@@ -138,6 +138,9 @@ class KafkaCluster implements LocalKafkaCluster {
           const { brokers, controller } = await admin.describeCluster();
           const registered = new Set(brokers.map((b) => b.nodeId));
           last = await this.partitionsOutOfSync(admin, options.nodeId);
+          // Metadata reaches the brokers one after the other: in sync once every running broker says so,
+          // so that whichever broker a client asks next agrees.
+          if (last.length === 0) last = await this.outOfSyncOnEveryBroker(options.nodeId);
           // A node that is not running is not in sync, whatever a broker's stale metadata still says.
           const running = wanted.every((id) => this.node(id).running);
           const inSync = running && last.length === 0 && controller !== null && controller >= 0 && wanted.every((id) => registered.has(id));
@@ -183,10 +186,17 @@ class KafkaCluster implements LocalKafkaCluster {
     return behind;
   }
 
-  private async withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
+  /** {@link partitionsOutOfSync} as each running broker's own metadata has it, together. */
+  private async outOfSyncOnEveryBroker(nodeId?: number): Promise<PartitionOutOfSync[]> {
+    const running = this.nodes.filter((node) => node.running);
+    const seen = await Promise.all(running.map((node) => this.withAdmin((admin) => this.partitionsOutOfSync(admin, nodeId), node.brokers)));
+    return seen.flat();
+  }
+
+  private async withAdmin<T>(fn: (admin: Admin) => Promise<T>, brokers = this.brokers): Promise<T> {
     const kafka = new Kafka({
       clientId: 'kafka-local-cluster',
-      brokers: this.brokers.split(','),
+      brokers: brokers.split(','),
       logLevel: logLevel.NOTHING,
       connectionTimeout: 1000,
       requestTimeout: 5000,
