@@ -1,6 +1,15 @@
 import { HttpException } from '@nestjs/common';
+import { quoteForLog } from '@app/observability';
 import { CallbackRejectedError } from '@app/tencent-callbacks';
 import { OutboxClosedError, OutboxDiskReserveError, OutboxFullError, OutboxStoreError } from '@app/outbox';
+
+/** Longest caller-given text an answer's `ErrorInfo` quotes (it also lands in logs and dead letters). */
+const MAX_QUOTED_CHARS = 128;
+
+/** Caller input as an answer quotes it: cut at {@link MAX_QUOTED_CHARS}, saying how long it was. */
+export function quoteInAnswer(text: string): string {
+  return quoteForLog(text, MAX_QUOTED_CHARS);
+}
 
 /** ErrorCodes of failures that are not about the callback's content. */
 export const ERROR_CODES = {

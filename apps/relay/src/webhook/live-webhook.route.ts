@@ -1,12 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { quoteForLog } from '@app/observability';
 import { CommandMismatchError, InvalidQueryError, UnknownAppError, readCallbackQuery, verifyLiveSignature } from '@app/tencent-callbacks';
 import { RELAY_CONFIG, callbackTokenOf, type RelayConfig } from '../config/relay-config';
+import { quoteInAnswer } from './failure-description';
 import type { IncomingCall } from './incoming-call';
 import type { Caller, WebhookRoute } from './webhook-route.interface';
-
-/** Longest caller-given value an answer quotes (it also lands in logs and dead letters). */
-const MAX_QUOTED_CHARS = 128;
 
 /**
  * `POST /webhooks/tencent/live`, TUILiveKit (Live) and Chat-style callbacks: the app and the
@@ -26,7 +23,7 @@ export class LiveWebhookRoute implements WebhookRoute {
 
   verify(call: IncomingCall, caller: Caller): void {
     if (!this.config.tencent.sdkAppIds.has(caller.sdkAppId)) {
-      throw new UnknownAppError(`SdkAppid ${quoteForLog(caller.sdkAppId, MAX_QUOTED_CHARS)} is not one of this relay's applications`);
+      throw new UnknownAppError(`SdkAppid ${quoteInAnswer(caller.sdkAppId)} is not one of this relay's applications`);
     }
     const token = callbackTokenOf(this.config, caller.sdkAppId);
     if (token !== undefined && call.replay !== true) {
@@ -45,7 +42,7 @@ export class LiveWebhookRoute implements WebhookRoute {
     const fromBody = typeof body.CallbackCommand === 'string' ? body.CallbackCommand.trim() : undefined;
     if (caller.command !== undefined && fromBody !== undefined && fromBody !== '' && fromBody !== caller.command) {
       throw new CommandMismatchError(
-        `body CallbackCommand "${quoteForLog(fromBody, MAX_QUOTED_CHARS)}" does not match query CallbackCommand "${quoteForLog(caller.command, MAX_QUOTED_CHARS)}"`,
+        `body CallbackCommand "${quoteInAnswer(fromBody)}" does not match query CallbackCommand "${quoteInAnswer(caller.command)}"`,
       );
     }
     const command = caller.command ?? fromBody;

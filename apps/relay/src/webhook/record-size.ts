@@ -1,9 +1,6 @@
 import { recordBytesOver } from '@app/kafka';
-import { quoteForLog } from '@app/observability';
 import { RecordTooLargeError, type OutgoingRecord } from '@app/tencent-callbacks';
-
-/** Longest field path a refusal names (a body's keys are caller input too). */
-const MAX_FIELD_CHARS = 128;
+import { quoteInAnswer } from './failure-description';
 
 function sizeOf(value: unknown): number {
   if (typeof value === 'string') return Buffer.byteLength(value);
@@ -37,7 +34,7 @@ export function largestField(body: Record<string, unknown>): { field: string; fi
     value = best.value;
     fieldBytes = best.bytes;
   }
-  return { field: field === '' ? '(body)' : quoteForLog(field, MAX_FIELD_CHARS), fieldBytes };
+  return { field: field === '' ? '(body)' : quoteInAnswer(field), fieldBytes };
 }
 
 /**

@@ -1,14 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { quoteForLog } from '@app/observability';
 import { CallbackRejectedError, type CallbackSource } from '@app/tencent-callbacks';
 import { CallbackMetrics } from '../metrics/callback-metrics';
 import { describeFailure } from './failure-description';
 import { RefusalLogSampler } from './refusal-log-sampler';
-
-/** Longest id (room, app, command) a rejection line quotes: caller input, and 400 KB room ids were seen. */
-export const MAX_LOGGED_ID_CHARS = 128;
-/** Longest reason a rejection line quotes (error messages can repeat caller input). */
-export const MAX_LOGGED_REASON_CHARS = 512;
 
 /** What became of the dead letter of a refused call, when one was due. */
 export type DeadLetterOutcome = { stored: true; eventId: string } | { stored: false; error: unknown };
@@ -41,7 +35,8 @@ function nameOf(error: unknown): string {
  * log line, whatever else failed: a dead letter that could not be stored is in the line and in
  * `relay_dead_letter_failures_total`. Refusals of the relay's own making (503: outbox full, disk
  * short, storage failing) are logged once per cause and then every 10 s with a count, not once
- * each. Quotes caller input only up to a bound, and never a secret.
+ * each. Caller input (400 KB room ids were seen) is cut by the app's logger, which bounds every string
+ * of a line; no secret is ever in the line.
  */
 @Injectable()
 export class RejectionRecorder {
@@ -66,19 +61,18 @@ export class RejectionRecorder {
       refusedSinceLastLine = this.unavailable.sample(nameOf(error));
       if (refusedSinceLastLine === undefined) return;
     }
-    const quote = (text: string | undefined) => (text === undefined ? undefined : quoteForLog(text, MAX_LOGGED_ID_CHARS));
     this.logger.warn({
       message: `${rejection.source === 'trtc' ? 'TRTC callback' : 'callback'} ${rejected ? 'rejected' : 'not accepted'}`,
       requestId: rejection.requestId,
       path: rejection.path,
-      callbackCommand: quote(rejection.command ?? '(none)'),
-      sdkAppId: quote(rejection.sdkAppId),
-      roomId: quote(rejection.roomId),
-      reason: quoteForLog(messageOf(error), MAX_LOGGED_REASON_CHARS),
+      callbackCommand: rejection.command ?? '(none)',
+      sdkAppId: rejection.sdkAppId,
+      roomId: rejection.roomId,
+      reason: messageOf(error),
       errorCode: answer.code,
       ...(refusedSinceLastLine !== undefined && { status: answer.status, refusedSinceLastLine }),
       ...(deadLetter?.stored === true && { deadLetter: 'stored', eventId: deadLetter.eventId }),
-      ...(deadLetter?.stored === false && { deadLetter: 'not stored', deadLetterError: quoteForLog(messageOf(deadLetter.error), MAX_LOGGED_REASON_CHARS) }),
+      ...(deadLetter?.stored === false && { deadLetter: 'not stored', deadLetterError: messageOf(deadLetter.error) }),
     });
   }
 }
