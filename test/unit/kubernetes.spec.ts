@@ -47,7 +47,7 @@ interface Workload extends KubeObject {
     replicas?: number;
     selector: { matchLabels: Record<string, string> };
     template: { metadata: { labels: Record<string, string> }; spec: PodSpec };
-    volumeClaimTemplates?: { metadata: { name: string } }[];
+    volumeClaimTemplates?: { metadata: { name: string }; spec?: { resources?: { requests?: { storage?: string } } } }[];
     serviceName?: string;
     strategy?: { type: string };
   };
@@ -152,6 +152,14 @@ describe('deploy/kubernetes', () => {
       expect(relay.spec.volumeClaimTemplates?.map((claim) => claim.metadata.name)).toContain(mount!.name);
       expect(pod.volumes?.some((volume) => volume.name === mount!.name)).toBe(false);
       expect(relay.spec.replicas).toBeGreaterThan(1);
+    });
+
+    it("bounds the outbox below its volume, disk reserve included, so the bound (50301) answers before the disk runs short", () => {
+      const claim = relay.spec.volumeClaimTemplates!.find((candidate) => container.volumeMounts?.some((mount) => mount.name === candidate.metadata.name && mount.mountPath === env('DATA_DIR')));
+      const [, amount, unit] = /^(\d+)(Mi|Gi)$/.exec(claim?.spec?.resources?.requests?.storage ?? '') ?? [];
+      expect(amount).toBeDefined();
+      const volumeBytes = Number(amount) * (unit === 'Gi' ? 1024 ** 3 : 1024 ** 2);
+      expect(Number(env('OUTBOX_MAX_BYTES')) + Number(env('OUTBOX_DISK_RESERVE_BYTES'))).toBeLessThan(volumeBytes);
     });
 
     it('has readiness on /health/ready and liveness on /health/live, on the container port', () => {
