@@ -23,6 +23,7 @@ export { toSnakeCase } from './to-snake-case';
 
 // Reading a record back, never throwing on bad bytes.
 export { decodeMemberEvent, type DecodeResult, type MemberEventMessage } from './decode/decode-member-event';
+export { readMemberEventBatch, type MemberEventBatchPayload } from './decode/read-member-event-batch';
 export { MemberEventDecodeError, type MemberEventDecodeReason } from './decode/errors/member-event-decode.error';
 export { EmptyValueError } from './decode/errors/empty-value.error';
 export { HeaderMismatchError } from './decode/errors/header-mismatch.error';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { nestKafkaLogCreator } from '@app/kafka';
-import { decodeMemberEvent, Roster } from '@app/member-events';
+import { Roster, readMemberEventBatch } from '@app/member-events';
 import { Kafka, type Admin, type Consumer, type EachBatchPayload } from 'kafkajs';
 import { PRESENCE_CONFIG, type PresenceConfig } from '../config/presence-config';
 import { ConsumerState } from './consumer-state';
@@ -100,35 +100,25 @@ export class MemberEventConsumer implements OnApplicationBootstrap, OnApplicatio
     }
   }
 
-  private async applyBatch(consumer: Consumer, { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    let last: string | undefined;
-    let complete = true;
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale()) {
-        complete = false;
-        break;
-      }
-      const decoded = decodeMemberEvent(message);
+  private async applyBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const next = readMemberEventBatch(payload, (decoded, offset) => {
       if (decoded.ok) {
         this.stats.count(this.roster.apply(decoded.event));
-      } else {
-        this.stats.count('invalid');
-        this.logger.warn({
-          message: 'skipped a record that is not a valid member event',
-          partition: batch.partition,
-          offset: message.offset,
-          reason: decoded.error.reason,
-          error: decoded.error.message,
-        });
+        return;
       }
-      resolveOffset(message.offset);
-      last = message.offset;
-    }
-    if (last === undefined) return;
-    // A fully applied batch is committed past its last offset, which counts the transaction
-    // markers that follow the records (the relay publishes in Kafka transactions).
-    await this.commit(consumer, batch.partition, complete ? batch.lastOffset() : last);
-    await heartbeat();
+      this.stats.count('invalid');
+      this.logger.warn({
+        message: 'skipped a record that is not a valid member event',
+        partition: batch.partition,
+        offset,
+        reason: decoded.error.reason,
+        error: decoded.error.message,
+      });
+    });
+    if (next === undefined) return;
+    await this.commit(consumer, batch.partition, next);
+    await payload.heartbeat();
   }
 
   /**
@@ -137,11 +127,10 @@ export class MemberEventConsumer implements OnApplicationBootstrap, OnApplicatio
    * rebuild's progress reach the end of the partition.
    */
   private async skipFiltered(consumer: Consumer, { partition, lastOffset, batchSize }: { partition: number; lastOffset: string; batchSize: number }): Promise<void> {
-    if (batchSize === 0 && lastOffset !== undefined) await this.commit(consumer, partition, lastOffset);
+    if (batchSize === 0 && lastOffset !== undefined) await this.commit(consumer, partition, BigInt(lastOffset) + 1n);
   }
 
-  private async commit(consumer: Consumer, partition: number, lastOffset: string): Promise<void> {
-    const next = BigInt(lastOffset) + 1n;
+  private async commit(consumer: Consumer, partition: number, next: bigint): Promise<void> {
     await consumer.commitOffsets([{ topic: this.config.topic, partition, offset: next.toString() }]);
     this.stats.advance(partition, next);
     this.logRebuilt();

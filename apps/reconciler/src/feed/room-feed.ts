@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { nestKafkaLogCreator } from '@app/kafka';
-import { decodeMemberEvent, Roster, type MemberEvent, type RoomActivity } from '@app/member-events';
+import { Roster, readMemberEventBatch, type MemberEvent, type RoomActivity } from '@app/member-events';
 import { Kafka, type Admin, type Consumer, type EachBatchPayload } from 'kafkajs';
 import { RECONCILER_CONFIG, type ReconcilerConfig } from '../config/reconciler-config';
 
@@ -147,29 +147,20 @@ export class RoomFeed implements OnApplicationBootstrap, OnApplicationShutdown {
     }
   }
 
-  private async read({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async read(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
     // A batch of an earlier generation, or of a partition no longer owned, is not this assignment's to apply.
-    if (isStale() || !this.owned.includes(batch.partition)) return;
-    let complete = true;
-    let last: string | undefined;
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale()) {
-        complete = false;
-        break;
-      }
-      const decoded = decodeMemberEvent(message);
-      if (decoded.ok) {
-        const event = decoded.event;
-        this.roster.apply(event);
-        let rooms = this.rooms.get(batch.partition);
-        if (rooms === undefined) this.rooms.set(batch.partition, (rooms = new Map<string, TrackedRoom>()));
-        rooms.set(`${event.sdkAppId}\u0000${event.roomId}`, { sdkAppId: event.sdkAppId, roomId: event.roomId });
-      }
-      resolveOffset(message.offset);
-      last = message.offset;
-    }
-    if (last !== undefined) this.advance(batch.partition, BigInt(complete ? batch.lastOffset() : last) + 1n);
-    await heartbeat();
+    if (payload.isStale() || !this.owned.includes(batch.partition)) return;
+    const next = readMemberEventBatch(payload, (decoded) => {
+      if (!decoded.ok) return;
+      const event = decoded.event;
+      this.roster.apply(event);
+      let rooms = this.rooms.get(batch.partition);
+      if (rooms === undefined) this.rooms.set(batch.partition, (rooms = new Map<string, TrackedRoom>()));
+      rooms.set(`${event.sdkAppId}\u0000${event.roomId}`, { sdkAppId: event.sdkAppId, roomId: event.roomId });
+    });
+    if (next !== undefined) this.advance(batch.partition, next);
+    await payload.heartbeat();
   }
 
   private advance(partition: number, next: bigint): void {
