@@ -153,7 +153,12 @@ describe('reconciliation with real processes: relay, two reconcilers, presence, 
     expect(count(stdout, 'unseen rooms')).toBe(0);
   }
 
-  function assertBudgetAndSharding(run: { truth: TruthFile; elapsedMs: number }): void {
+  /**
+   * `minRoomsAsked` keeps the sharding check from passing on a run that asked few rooms: a run with
+   * nothing lost ends after about one interval (how far that interval got depends on the machine's
+   * load: 109 to 200 of 220 rooms seen), one with losses runs several.
+   */
+  function assertBudgetAndSharding(run: { truth: TruthFile; elapsedMs: number }, minRoomsAsked: number): void {
     // The budget is the app's, across both instances: Tencent's limit never refused a call, and no second saw more than the budget.
     expect(run.truth.rateLimited).toBe(0);
     expect(run.truth.maxPerSecond).toBeLessThanOrEqual(BUDGET + ARRIVAL_JITTER);
@@ -163,7 +168,7 @@ describe('reconciliation with real processes: relay, two reconcilers, presence, 
     // Each room is asked by one instance, once per interval at most: never more asks than intervals in the run
     // (two instances asking every room would double it).
     const asks = Object.values(run.truth.asks);
-    expect(asks.length).toBeGreaterThan(ROOMS / 2);
+    expect(asks.length).toBeGreaterThanOrEqual(minRoomsAsked);
     expect(Math.max(...asks)).toBeLessThanOrEqual(Math.ceil(run.elapsedMs / (INTERVAL_S * 1000)) + 1);
   }
 
@@ -178,7 +183,7 @@ describe('reconciliation with real processes: relay, two reconcilers, presence, 
       const { wrong, unseen } = await presenceDifferences(run.truth);
       return wrong.length === 0 && unseen === 0;
     }, 30_000);
-    assertBudgetAndSharding(run);
+    assertBudgetAndSharding(run, ROOMS / 4);
   });
 
   it('with 10% of callbacks lost, heals every room, those whose every callback was lost too: presence equals the truth', async () => {
@@ -192,7 +197,7 @@ describe('reconciliation with real processes: relay, two reconcilers, presence, 
       const found = await presenceDifferences(run.truth);
       return found.wrong.length === 0 && found.unseen === 0;
     }, 30_000);
-    assertBudgetAndSharding(run);
+    assertBudgetAndSharding(run, ROOMS / 2);
     const statuses = await Promise.all(reconcilers.map(async (reconciler) => (await getJson<ReconcilerStatus>(`${reconciler.url}/status`)).json));
     appendToSpecLog(`reconcilers after --drop 0.1: ${JSON.stringify(statuses.map((status) => status.totals))}\n`);
     // Both instances corrected rooms of their own partitions.
