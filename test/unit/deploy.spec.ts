@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -192,7 +192,7 @@ describe('Grafana provisioning', () => {
 
   it('uses only metrics the relay registers, through the provisioned data source', () => {
     const registered = new Set(
-      ['relay-metrics.ts', 'callback-metrics.ts'].flatMap((file) =>
+      readdirSync(join(root, 'apps/relay/src/metrics')).filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts')).flatMap((file) =>
         [...read(`apps/relay/src/metrics/${file}`).matchAll(/(?:name: |mirroredCounter\(registers, )'(relay_[a-z_]+)'/g)].map((match) => match[1]),
       ),
     );
@@ -204,8 +204,8 @@ describe('Grafana provisioning', () => {
     }
   });
 
-  it('shows rate, latency, backlog and failures', () => {
-    for (const metric of ['relay_callbacks_total', 'relay_publish_latency_seconds_bucket', 'http_request_duration_seconds_bucket', 'relay_outbox_depth', 'relay_callback_rejections_total', 'relay_broker_connected']) {
+  it('shows rate, latency, backlog, failures, disk and connections', () => {
+    for (const metric of ['relay_outbox_bytes', 'relay_outbox_disk_free_bytes', 'relay_outbox_store_failing', 'relay_open_connections', 'relay_connections_refused_total', 'relay_callbacks_total', 'relay_publish_latency_seconds_bucket', 'http_request_duration_seconds_bucket', 'relay_outbox_depth', 'relay_callback_rejections_total', 'relay_broker_connected']) {
       expect(exprs.some((expr) => expr.includes(metric))).toBe(true);
     }
   });
