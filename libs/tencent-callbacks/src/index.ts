@@ -17,29 +17,20 @@ export { liveCallbackSign, verifyLiveSignature } from './auth/live-signature';
 export { trtcCallbackSign, verifyTrtcSignature } from './auth/trtc-signature';
 
 // Tencent's server API: the app's rooms and who is in each (for the reconciler, and the simulator's stand-in).
-export { tlsUserSig, userSigProblem, type UserSigProblem, type UserSigRequest } from './server-api/tls-user-sig';
+export { userSigProblem } from './server-api/tls-user-sig';
 export {
   GET_MEMBER_LIST_PATH,
   GET_ROOM_LIST_PATH,
   MEMBER_LIST_CAP,
   ROOM_LIST_PAGE_SIZE,
   ROOM_LIST_RATE_PER_S,
-  TENCENT_API_DOMAINS,
   TENCENT_ERROR_CODES,
   tencentApiBaseUrl,
 } from './server-api/tencent-server-api';
 export { RequestBudget } from './server-api/request-budget';
-export { TencentApiCaller, type TencentApiCall, type TencentApiCallerOptions } from './server-api/tencent-api-caller';
-export { GetMemberListClient, type GetMemberListClientOptions, type MemberListAnswer } from './server-api/get-member-list.client';
-export { GetRoomListClient, type GetRoomListClientOptions, type RoomListAnswer } from './server-api/get-room-list.client';
-export {
-  TencentApiError,
-  TencentAuthError,
-  TencentRateLimitedError,
-  TencentServerError,
-  TencentTimeoutError,
-  type TencentApiFailure,
-} from './server-api/errors/tencent-api.error';
+export { GetMemberListClient, type MemberListAnswer } from './server-api/get-member-list.client';
+export { GetRoomListClient } from './server-api/get-room-list.client';
+export { TencentApiError, TencentAuthError, TencentRateLimitedError } from './server-api/errors/tencent-api.error';
 
 // Answers.
 export { TENCENT_OK_BODY, tencentFailureBody } from './response/tencent-response';
@@ -47,7 +38,6 @@ export { TRTC_OK_BODY, trtcFailureBody } from './response/trtc-response';
 
 // The module (built-in handlers + dispatcher), and the extension point: a handler of one more command.
 export { TencentCallbacksModule } from './handlers/tencent-callbacks.module';
-export type { TencentCallbacksModuleOptions } from './handlers/tencent-callbacks.module-definition';
 export { CallbackDispatcher, type CallbackRoute } from './handlers/callback-dispatcher';
 export type { CallbackContext, CallbackHandler, OutgoingRecord } from './handlers/callback-handler.interface';
 export { TencentCallbackHandler, type CallbackSource } from './handlers/tencent-callback-handler.decorator';
