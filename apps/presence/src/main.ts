@@ -1,18 +1,10 @@
 import { Logger } from '@nestjs/common';
+import { settingsOrExit } from '@app/config';
 import { createPresenceApp } from './bootstrap';
-import { loadPresenceConfig, PresenceConfigError, type PresenceConfig } from './config/presence-config';
+import { loadPresenceConfig, PresenceConfigError } from './config/presence-config';
 
 async function main(): Promise<void> {
-  let config: PresenceConfig;
-  try {
-    config = loadPresenceConfig();
-  } catch (error) {
-    if (error instanceof PresenceConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78);
-    }
-    throw error;
-  }
+  const config = await settingsOrExit(loadPresenceConfig, (error) => (error instanceof PresenceConfigError ? error.message : undefined));
   const app = await createPresenceApp(config);
   await app.listen({ port: config.port, host: config.host });
   new Logger('Presence').log({ message: 'presence listening', url: await app.getUrl(), topic: config.topic, groupId: config.groupId });

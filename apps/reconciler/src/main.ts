@@ -1,25 +1,19 @@
 import { Logger } from '@nestjs/common';
+import { settingsOrExit } from '@app/config';
 import { DataDirUnusableError, OutboxStore } from '@app/outbox';
 import { createReconcilerApp } from './bootstrap';
-import { loadReconcilerConfig, ReconcilerConfigError, type ReconcilerConfig } from './config/reconciler-config';
+import { loadReconcilerConfig, ReconcilerConfigError } from './config/reconciler-config';
 
 async function main(): Promise<void> {
-  let config: ReconcilerConfig;
-  try {
-    config = loadReconcilerConfig();
-    // Its outbox (only when reconciling) is opened before Nest starts, as the relay's: a data folder it cannot use is one line and exit 78.
-    if (config.reconcile !== undefined) await OutboxStore.verify(config.dataDir);
-  } catch (error) {
-    if (error instanceof ReconcilerConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78);
-    }
-    if (error instanceof DataDirUnusableError) {
-      process.stderr.write(`${error.configurationLine()}\n`);
-      process.exit(78);
-    }
-    throw error;
-  }
+  const config = await settingsOrExit(
+    async () => {
+      const loaded = loadReconcilerConfig();
+      // Its outbox (only when reconciling) is opened before Nest starts, as the relay's: a data folder it cannot use is one line and exit 78.
+      if (loaded.reconcile !== undefined) await OutboxStore.verify(loaded.dataDir);
+      return loaded;
+    },
+    (error) => (error instanceof ReconcilerConfigError ? error.message : error instanceof DataDirUnusableError ? error.configurationLine() : undefined),
+  );
   const app = await createReconcilerApp(config);
   await app.listen({ port: config.port, host: config.host });
   const logger = new Logger('Reconciler');

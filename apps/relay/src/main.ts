@@ -1,28 +1,23 @@
 import { Logger } from '@nestjs/common';
+import { settingsOrExit } from '@app/config';
 import { createAppLogger } from '@app/observability';
 import { DataDirUnusableError, OutboxStore } from '@app/outbox';
 import { createRelayApp } from './bootstrap';
 import { ConfigError, loadRelayConfig } from './config/relay-config';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadRelayConfig();
-    // The outbox may log before Nest starts (a reserve released on a full disk): in the app's format.
-    Logger.overrideLogger(createAppLogger({ level: config.logLevel, format: config.logFormat }));
-    // Before Nest starts, so that a data folder the outbox cannot use is one line and exit 78.
-    await OutboxStore.verify(config.outbox.dataDir, config.outbox.sync, { maxBytes: config.outbox.maxBytes, reserveBytes: config.outbox.diskReserveBytes });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78);
-    }
-    if (error instanceof DataDirUnusableError) {
-      process.stderr.write(`${error.configurationLine()}\n`);
-      process.exit(78);
-    }
-    throw error;
-  }
+  const config = await settingsOrExit(
+    async () => {
+      const loaded = loadRelayConfig();
+      // The outbox may log before Nest starts (a reserve released on a full disk): in the app's format.
+      Logger.overrideLogger(createAppLogger({ level: loaded.logLevel, format: loaded.logFormat }));
+      // Before Nest starts, so that a data folder the outbox cannot use is one line and exit 78.
+      const { dataDir, sync, maxBytes, diskReserveBytes } = loaded.outbox;
+      await OutboxStore.verify(dataDir, sync, { maxBytes, reserveBytes: diskReserveBytes });
+      return loaded;
+    },
+    (error) => (error instanceof ConfigError ? error.message : error instanceof DataDirUnusableError ? error.configurationLine() : undefined),
+  );
   const app = await createRelayApp(config);
   await app.listen({ port: config.port, host: config.host });
   const logger = new Logger('Relay');
