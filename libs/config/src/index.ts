@@ -1,6 +1,6 @@
 // The environment reading the apps share, by name.
 export type { ConfigVariable } from './config-variable.interface';
-export { EnvReader, type ConfigErrorFactory, type Env } from './env-reader';
+export { EnvReader, type Env } from './env-reader';
 export { readKafkaBrokers, readKafkaSasl, readTopicName, type KafkaVariableName } from './kafka-env';
 export { ConfigProblems, configErrorMessage, type ConfigProblem } from './config-problems';
-export { EXIT_BAD_SETTING, settingsOrExit } from './settings-or-exit';
+export { settingsOrExit } from './settings-or-exit';
