@@ -44,9 +44,9 @@ describe('OutboxDrain (real SQLite file, fake publisher, fake timers)', () => {
   let drain: OutboxDrain;
 
   function open(options: Partial<OutboxModuleOptions> = {}): void {
-    const full: OutboxModuleOptions = { dataDir: dir, retryInitialMs: 100, retryMaxMs: 400, shutdownDrainMs: 300, lingerMs: 0, ...options };
+    const full: OutboxModuleOptions = { dataDir: dir, retryInitialMs: 100, retryMaxMs: 400, shutdownDrainMs: 300, lingerMs: 5, ...options };
     store = new OutboxStore(dir, 'process');
-    outbox = new Outbox(store, full);
+    outbox = new Outbox(store, full, true);
     drain = new OutboxDrain(store, outbox, publisher, full);
   }
 

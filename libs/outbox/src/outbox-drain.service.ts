@@ -38,7 +38,6 @@ export class OutboxDrain implements OnApplicationBootstrap, OnApplicationShutdow
       shutdownDrainMs: options.shutdownDrainMs ?? OUTBOX_DEFAULTS.shutdownDrainMs,
     });
     this.pruner = new SeenPruner(store, options.dedupeWindowMs ?? OUTBOX_DEFAULTS.dedupeWindowMs);
-    outbox.onStored(() => this.supervisor.notify());
   }
 
   onApplicationBootstrap(): void {

@@ -45,8 +45,9 @@ export interface OutboxModuleOptions {
   /** Most bytes per publish, each record counted as `recordSizeBytes` of `@app/kafka` counts it. @default 4194304 (4 MiB) */
   batchMaxBytes?: number;
   /**
-   * After a publish that took less than was waiting limits allow, wait this long before the next,
-   * so records gather into fewer, larger transactions (like Kafka's `linger.ms`). @default 5
+   * When delivery finds the outbox empty, it looks again this long after (records are appended by
+   * other processes through the database, so it looks rather than being told): the records stored
+   * meanwhile go in one transaction (like Kafka's `linger.ms`). @default 5
    */
   lingerMs?: number;
   /** First and longest wait between failed publish attempts, in ms. @default 200 and 10000 */

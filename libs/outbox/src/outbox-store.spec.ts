@@ -110,7 +110,7 @@ describe('OutboxStore (real SQLite file)', () => {
     expect(store.undeliverableCount()).toBe(1);
   });
 
-  it('keeps its depth and its oldest entry in step with every write, as SQLite counts them, across a reopen', async () => {
+  it('reads its depth and its oldest entry from the database after every write, across a reopen', async () => {
     expect(store.depth).toBe(0);
     store.append([[entry('a'), entry('b')], [entry('a'), entry('c')]], 1000);
     expect(store.depth).toBe(3);
@@ -118,8 +118,9 @@ describe('OutboxStore (real SQLite file)', () => {
     const [a, b, c] = store.peek(10);
     store.append([[entry('d')]], 2000);
     store.moveOut([{ entry: b, reason: 'MESSAGE_TOO_LARGE', deadLetter: { eventId: 'dlq-b', topic: 'dlq', key: 'app', value: 'cut', headers: {} } }, { entry: c, reason: 'TOPIC_AUTHORIZATION_FAILED' }], 3000);
-    expect(store.depth).toBe(store.count());
-    expect(store.depth).toBe(3);
+    expect(store.count()).toBe(3);
+    // The depth is the range of seq: the two moved out count until the records before them are delivered.
+    expect(store.depth).toBe(5);
     store.remove(a.seq);
     expect(store.depth).toBe(store.count());
     expect(store.oldestAcceptedAt()).toBe(2000);
@@ -132,6 +133,30 @@ describe('OutboxStore (real SQLite file)', () => {
     expect(store.oldestAcceptedAt()).toBeUndefined();
     store.append([[entry('e')]], 4000);
     expect(store.oldestAcceptedAt()).toBe(4000);
+  });
+
+  it('shares one database between connections (processes): seq from the database, never reused, one dedupe table, the depth each one reads', async () => {
+    const other = new OutboxStore(dir, 'process', undefined, false);
+    try {
+      store.append([[entry('a')]], 1000);
+      expect(other.append([[entry('b'), entry('a')]], 1001)).toEqual([[1]]);
+      store.append([[entry('c')]], 1002);
+      expect(store.peek(10).map((e) => [e.eventId, e.seq])).toEqual([
+        ['a', 1],
+        ['b', 2],
+        ['c', 3],
+      ]);
+      // The other connection reads what this one wrote (after its read is older than a few ms).
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(other.depth).toBe(3);
+      expect(other.oldestAcceptedAt()).toBe(1000);
+      store.remove(3);
+      // Delivered up to 3 and empty: the next seq, whoever appends, is past it.
+      expect(other.append([[entry('d')]], 1003)).toEqual([[]]);
+      expect(store.peek(10).map((e) => e.seq)).toEqual([4]);
+    } finally {
+      await other.close();
+    }
   });
 
   it('is closed once and reports it', async () => {

@@ -36,13 +36,28 @@ const WAL_SIZE_LIMIT = 4 * 1024 * 1024;
 const NO_LIMITS: DiskLimits = { maxBytes: Number.MAX_SAFE_INTEGER, reserveBytes: 0 };
 /** Bytes a group commit writes besides its records, per record: a page of the `seen` table and one of its index. */
 const PAGE_BYTES_PER_RECORD = 2 * 4096;
+/**
+ * How long a read of the undelivered range serves the bound before it is read again (other
+ * processes append and deliver through their own connections; this one's writes read it at once).
+ */
+const RANGE_TTL_MS = 5;
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The undelivered records as a range of `seq`, read from the database. */
+interface UndeliveredRange {
+  first: number;
+  last: number;
+  oldestAt: number;
+}
+
 /**
- * The outbox on disk: SQLite in WAL mode through better-sqlite3.
+ * The outbox on disk: SQLite in WAL mode through better-sqlite3. Several processes may open the
+ * same file: each write is an immediate transaction (SQLite serializes them, so commit order is
+ * acceptance order across processes), and every number that must hold across them (the next
+ * `seq`, the depth, the event ids seen) is read from the database, never kept in memory.
  * - `outbox`: undelivered records in acceptance order (`seq`, never reused: the writer's committed
  *   progress on Kafka is a `seq`, so a `seq` must never name two records).
  * - `seen`: accepted event ids, for deduplication within the window.
@@ -59,27 +74,23 @@ export class OutboxStore {
   private readonly deleteOne: Database.Statement<[number]>;
   private readonly insertUndeliverable: Database.Statement<[number, string, string, string, string | Buffer, string, number, string, number]>;
   private readonly countEntries: Database.Statement<[], { n: number }>;
+  private readonly selectNextSeq: Database.Statement<[], { seq: number }>;
+  private readonly selectRange: Database.Statement<[], { first: number; oldest: number; last: number }>;
   private readonly countUndeliverable: Database.Statement<[], { n: number }>;
-  private readonly selectOldest: Database.Statement<[], { accepted_at: number }>;
   private readonly pruneSeenChunk: Database.Statement<[number, number]>;
   private readonly writeMeta: Database.Statement<[string, string]>;
   private readonly selectMeta: Database.Statement<[string], { value: string }>;
-  private readonly checkpointer: WalCheckpointer;
+  private readonly checkpointer: WalCheckpointer | undefined;
   private readonly guard: DiskGuard;
   private readonly readFreePages: Database.Statement<[], { n: number }>;
   private readonly writeProbe: Database.Statement<[string]>;
   private readonly pageBytes: number;
-  private readonly appendAll: (batches: readonly (readonly OutboxEntry[])[], now: number) => number[][];
-  private readonly removeUpTo: (seq: number) => number;
-  private readonly moveOutAll: (refused: readonly RefusedEntry[], now: number) => void;
-  private nextSeq: number;
-  /** Undelivered entries: counted once at open, then kept in step by every write that adds or removes one. */
-  private undelivered: number;
-  /**
-   * Acceptance time of the oldest undelivered entry, cached: the bound asks for it on every append,
-   * and it only changes when entries are removed or the outbox fills from empty. `null`: read it.
-   */
-  private oldestAt: number | undefined | null = null;
+  private readonly appendAll: Database.Transaction<(batches: readonly (readonly OutboxEntry[])[], now: number) => number[][]>;
+  private readonly removeUpTo: Database.Transaction<(seq: number) => number>;
+  private readonly moveOutAll: Database.Transaction<(refused: readonly RefusedEntry[], now: number) => void>;
+  /** The undelivered range as last read (`null`: empty), and when; read again after {@link RANGE_TTL_MS} or a write of this connection. */
+  private range: UndeliveredRange | null = null;
+  private rangeReadAt = Number.NEGATIVE_INFINITY;
   /** Highest `seq` removed as delivered (kept in `meta`, so `seq`s stay unique after the outbox empties). */
   private deliveredUpTo: number;
   /** This outbox's stable name as a Kafka writer (created with the database). */
@@ -88,8 +99,10 @@ export class OutboxStore {
   /**
    * Opens (or creates) the outbox in `dataDir`. Throws {@link DataDirUnusableError} when the folder
    * or its database cannot be used: not writable, not a database, damaged (never repaired here).
+   * `checkpoints`: this connection's process copies the WAL into the database (the one that
+   * delivers; one per database, the others append without checkpointing).
    */
-  constructor(dataDir: string, sync: OutboxSyncLevel, limits: DiskLimits = NO_LIMITS) {
+  constructor(dataDir: string, sync: OutboxSyncLevel, limits: DiskLimits = NO_LIMITS, checkpoints = true) {
     const file = join(dataDir, OUTBOX_FILE);
     try {
       mkdirSync(dataDir, { recursive: true });
@@ -117,14 +130,6 @@ export class OutboxStore {
       db.prepare("INSERT OR IGNORE INTO meta (name, value) VALUES ('writer_id', ?)").run(randomUUID());
       this.writerId = this.selectMeta.get('writer_id')!.value;
       this.deliveredUpTo = Number(this.selectMeta.get('delivered_up_to')?.value ?? 0);
-      this.nextSeq =
-        1 +
-        Math.max(
-          this.deliveredUpTo,
-          db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM outbox').get()!.seq ?? 0,
-          db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM undeliverable').get()!.seq ?? 0,
-        );
-      this.undelivered = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox').get()!.n;
     } catch (error) {
       const problem = problemAtOpen(error);
       if (db?.open === true) db.close();
@@ -133,7 +138,7 @@ export class OutboxStore {
     }
     this.readFreePages = this.db.prepare('SELECT freelist_count AS n FROM pragma_freelist_count()');
     this.pageBytes = (this.db.prepare('PRAGMA page_size').get() as { page_size: number }).page_size;
-    this.checkpointer = new WalCheckpointer(file, SYNCHRONOUS[sync], () => this.enableAutoCheckpoint());
+    this.checkpointer = checkpoints ? new WalCheckpointer(file, SYNCHRONOUS[sync], () => this.enableAutoCheckpoint()) : undefined;
     this.guard.start({ freePageBytes: () => this.readFreePages.get()!.n * this.pageBytes, truncateWal: () => this.truncateWal(), probeWrite: () => this.probe() });
 
     this.insertSeen = this.db.prepare('INSERT OR IGNORE INTO seen (event_id, accepted_at) VALUES (?, ?)');
@@ -147,22 +152,27 @@ export class OutboxStore {
     );
     this.countEntries = this.db.prepare('SELECT count(*) AS n FROM outbox');
     this.countUndeliverable = this.db.prepare('SELECT count(*) AS n FROM undeliverable');
-    this.selectOldest = this.db.prepare('SELECT accepted_at FROM outbox ORDER BY seq LIMIT 1');
+    // The next seq: past every seq ever used (delivered, undelivered or kept as undeliverable).
+    this.selectNextSeq = this.db.prepare(
+      "SELECT 1 + max(coalesce((SELECT max(seq) FROM outbox), 0), coalesce((SELECT max(seq) FROM undeliverable), 0), coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE name = 'delivered_up_to'), 0)) AS seq",
+    );
+    this.selectRange = this.db.prepare('SELECT seq AS first, accepted_at AS oldest, (SELECT max(seq) FROM outbox) AS last FROM outbox ORDER BY seq LIMIT 1');
     this.pruneSeenChunk = this.db.prepare('DELETE FROM seen WHERE event_id IN (SELECT event_id FROM seen WHERE accepted_at < ? ORDER BY accepted_at LIMIT ?)');
 
-    this.appendAll = this.db.transaction((batches: readonly (readonly OutboxEntry[])[], now: number) =>
-      batches.map((entries) => {
+    this.appendAll = this.db.transaction((batches: readonly (readonly OutboxEntry[])[], now: number) => {
+      let seq = this.selectNextSeq.get()!.seq;
+      return batches.map((entries) => {
         const duplicates: number[] = [];
         entries.forEach((entry, index) => {
           if (this.insertSeen.run(entry.eventId, now).changes === 0) {
             duplicates.push(index);
             return;
           }
-          this.insertEntry.run(this.nextSeq++, entry.eventId, entry.topic, entry.key, entry.value, JSON.stringify(entry.headers), now);
+          this.insertEntry.run(seq++, entry.eventId, entry.topic, entry.key, entry.value, JSON.stringify(entry.headers), now);
         });
         return duplicates;
-      }),
-    );
+      });
+    });
     this.removeUpTo = this.db.transaction((seq: number) => {
       const removed = this.deleteUpTo.run(seq).changes;
       if (seq > this.deliveredUpTo) {
@@ -172,10 +182,11 @@ export class OutboxStore {
       return removed;
     });
     this.moveOutAll = this.db.transaction((refused: readonly RefusedEntry[], now: number) => {
+      let seq = this.selectNextSeq.get()!.seq;
       for (const { entry, reason, deadLetter } of refused) {
         this.deleteOne.run(entry.seq);
         if (deadLetter !== undefined) {
-          this.insertEntry.run(this.nextSeq++, deadLetter.eventId, deadLetter.topic, deadLetter.key, deadLetter.value, JSON.stringify(deadLetter.headers), now);
+          this.insertEntry.run(seq++, deadLetter.eventId, deadLetter.topic, deadLetter.key, deadLetter.value, JSON.stringify(deadLetter.headers), now);
         } else {
           this.insertUndeliverable.run(entry.seq, entry.eventId, entry.topic, entry.key, entry.value, JSON.stringify(entry.headers), entry.acceptedAt, reason, now);
         }
@@ -192,7 +203,8 @@ export class OutboxStore {
   }
 
   /**
-   * Appends several callers' entries in one transaction (one group commit). Returns, per caller,
+   * Appends several callers' entries in one transaction (one group commit; immediate, so that
+   * appends of other processes wait their turn instead of failing). Returns, per caller,
    * the indexes of entries dropped as duplicates of an event id already seen. Throws
    * {@link OutboxDiskReserveError} when the disk is full, {@link OutboxStoreError} when the write
    * fails otherwise.
@@ -200,7 +212,7 @@ export class OutboxStore {
   append(batches: readonly (readonly OutboxEntry[])[], now = Date.now()): number[][] {
     let duplicates: number[][];
     try {
-      duplicates = this.appendAll(batches, now);
+      duplicates = this.appendAll.immediate(batches, now);
     } catch (error) {
       if (isDiskFull(error)) {
         this.guard.noteDiskFull();
@@ -215,12 +227,7 @@ export class OutboxStore {
       for (const entry of entries) bytes += entry.value.length + entry.key.length + PAGE_BYTES_PER_RECORD;
     }
     this.guard.noteWritten(bytes);
-    let stored = 0;
-    batches.forEach((entries, index) => (stored += entries.length - duplicates[index].length));
-    if (stored > 0) {
-      if (this.undelivered === 0) this.oldestAt = now;
-      this.undelivered += stored;
-    }
+    this.rangeReadAt = Number.NEGATIVE_INFINITY;
     return duplicates;
   }
 
@@ -257,29 +264,32 @@ export class OutboxStore {
     let removed: number;
     try {
       removed = this.drainWrite(
-        () => this.removeUpTo(seq),
+        () => this.removeUpTo.immediate(seq),
         () => this.removeInSteps(seq),
       );
-    } catch (error) {
-      // Some steps may have been committed before the failure: count again rather than guess.
-      this.recount();
-      throw error;
+    } finally {
+      this.rangeReadAt = Number.NEGATIVE_INFINITY;
     }
-    this.undelivered -= removed;
-    this.oldestAt = null;
     return removed;
   }
 
   /** Takes refused entries out of delivery, queueing their dead letters in one transaction. */
   moveOut(refused: readonly RefusedEntry[], now = Date.now()): void {
-    this.drainWrite(() => this.moveOutAll(refused, now));
-    this.undelivered -= refused.filter((item) => item.deadLetter === undefined).length;
-    this.oldestAt = null;
+    try {
+      this.drainWrite(() => this.moveOutAll.immediate(refused, now));
+    } finally {
+      this.rangeReadAt = Number.NEGATIVE_INFINITY;
+    }
   }
 
-  /** Undelivered entries, as this store's writes kept count of them (no query). */
+  /**
+   * Undelivered entries, from the range of their `seq` in the database (whichever process
+   * appended or delivered them), read at most every few milliseconds. A record moved out of
+   * delivery counts until the records before it are delivered.
+   */
   get depth(): number {
-    return this.undelivered;
+    const range = this.undeliveredRange();
+    return range === null ? 0 : range.last - range.first + 1;
   }
 
   /** Undelivered entries, as SQLite counts them. */
@@ -294,8 +304,7 @@ export class OutboxStore {
 
   /** Acceptance time (ms) of the oldest undelivered entry, or undefined when empty (or closed). */
   oldestAcceptedAt(): number | undefined {
-    if (this.oldestAt === null) this.oldestAt = this.db.open ? this.selectOldest.get()?.accepted_at : undefined;
-    return this.oldestAt;
+    return this.undeliveredRange()?.oldestAt;
   }
 
   /** Forgets up to `limit` event ids accepted before `before` (ms), oldest first; returns how many. */
@@ -312,7 +321,7 @@ export class OutboxStore {
   async close(): Promise<void> {
     if (this.db.open) {
       this.guard.stop();
-      await this.checkpointer.stop();
+      await this.checkpointer?.stop();
       this.db.close();
     }
   }
@@ -340,14 +349,19 @@ export class OutboxStore {
     return result;
   }
 
-  /** Sets the depth from SQLite's count (a read: works on a full disk) after a write that may have been partly done. */
-  private recount(): void {
-    this.oldestAt = null;
+  /** The undelivered range, read again when older than {@link RANGE_TTL_MS} or after a write of this connection (null: empty or closed). */
+  private undeliveredRange(): UndeliveredRange | null {
+    const now = Date.now();
+    if (now - this.rangeReadAt < RANGE_TTL_MS) return this.range;
+    if (!this.db.open) return null;
     try {
-      this.undelivered = this.countEntries.get()!.n;
+      const row = this.selectRange.get();
+      this.range = row === undefined ? null : { first: row.first, last: row.last, oldestAt: row.oldest };
+      this.rangeReadAt = now;
     } catch {
-      // The store is failing: the guard says so; the count is set again by the next recount.
+      // The store is failing (the guard says so): the last range read serves until it works again.
     }
+    return this.range;
   }
 
   /** {@link remove} in steps of {@link REMOVE_STEP_ROWS} rows, each committed and checkpointed before the next. */
@@ -355,7 +369,7 @@ export class OutboxStore {
     let removed = 0;
     for (;;) {
       const step = Math.min(seq, this.selectStepEnd.get(seq, REMOVE_STEP_ROWS - 1)?.seq ?? seq);
-      removed += this.removeUpTo(step);
+      removed += this.removeUpTo.immediate(step);
       this.truncateWal();
       if (step >= seq) return removed;
     }

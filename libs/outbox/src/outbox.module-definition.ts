@@ -1,12 +1,9 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type { OutboxModuleOptions } from './outbox-options.interface';
 
-export const {
-  ConfigurableModuleClass: OutboxConfigurableModule,
-  MODULE_OPTIONS_TOKEN: OUTBOX_MODULE_OPTIONS,
-} = new ConfigurableModuleBuilder<OutboxModuleOptions>()
-  .setExtras({ isGlobal: false }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
-  .build();
+/** Token of the module's `OutboxModuleOptions`. */
+export const OUTBOX_MODULE_OPTIONS = Symbol('OUTBOX_MODULE_OPTIONS');
+/** Token of whether this registration delivers (the `delivers` extra of `OutboxModule.registerAsync`). */
+export const OUTBOX_DELIVERS = Symbol('OUTBOX_DELIVERS');
 
 export const OUTBOX_DEFAULTS = {
   sync: 'process',

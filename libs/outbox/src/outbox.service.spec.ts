@@ -18,7 +18,7 @@ describe('Outbox, the append side (real SQLite file)', () => {
   let store: OutboxStore;
 
   function outbox(options: Partial<OutboxModuleOptions> = {}): Outbox {
-    return new Outbox(store, { dataDir: dir, ...options });
+    return new Outbox(store, { dataDir: dir, ...options }, false);
   }
 
   beforeEach(() => {

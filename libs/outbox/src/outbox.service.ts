@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { AppendBatcher, type AppendResult } from './append/append-batcher';
 import { OutboxBound } from './append/outbox-bound';
 import { errorText } from './delivery/delivery-stats';
@@ -8,26 +8,27 @@ import { OutboxDiskReserveError, OutboxStoreError } from './storage/outbox-stora
 import type { OutboxModuleOptions } from './outbox-options.interface';
 import type { AppendCounts } from './outbox-status.interface';
 import { OutboxStore } from './outbox-store';
-import { OUTBOX_DEFAULTS, OUTBOX_MODULE_OPTIONS } from './outbox.module-definition';
+import { OUTBOX_DEFAULTS, OUTBOX_DELIVERS, OUTBOX_MODULE_OPTIONS } from './outbox.module-definition';
 
 /**
  * The append side of the outbox, as a Nest provider: the bound, then group commits into the
  * store. Appends of one event-loop turn are written in one transaction; each caller's promise
  * settles once its entries are durable, so the HTTP answer never goes out before the event is
- * safe on disk.
+ * safe on disk. Delivery finds them by reading the store (in this process or another one).
+ * At shutdown it refuses new appends and, in a process that does not deliver, closes the store.
  */
 @Injectable()
-export class Outbox {
+export class Outbox implements OnApplicationShutdown {
   private readonly logger = new Logger(Outbox.name);
   private readonly batcher = new AppendBatcher(async (batches) => this.commit(batches));
   private readonly bound: OutboxBound;
   private readonly counters: AppendCounts = { stored: 0, duplicates: 0, refused: 0, groupCommits: 0 };
-  private readonly storedListeners: (() => void)[] = [];
   private closed = false;
 
   constructor(
     private readonly store: OutboxStore,
     @Inject(OUTBOX_MODULE_OPTIONS) options: OutboxModuleOptions,
+    @Inject(OUTBOX_DELIVERS) private readonly delivers: boolean,
   ) {
     this.bound = new OutboxBound(options.maxRecords ?? OUTBOX_DEFAULTS.maxRecords, options.maxAgeMs ?? OUTBOX_DEFAULTS.maxAgeMs);
   }
@@ -73,15 +74,16 @@ export class Outbox {
     return { ...this.counters };
   }
 
-  /** Registers a callback run after each group commit that stored something (delivery wakes up on it). */
-  onStored(listener: () => void): void {
-    this.storedListeners.push(listener);
-  }
-
   /** Refuses new appends; those already accepted still complete. */
   close(): void {
     this.closed = true;
     this.batcher.flush();
+  }
+
+  /** Closes the append side; the store too when no delivery runs here (`OutboxDrain` closes it after draining otherwise). */
+  async onApplicationShutdown(): Promise<void> {
+    this.close();
+    if (!this.delivers) await this.store.close();
   }
 
   /** One group commit of several callers' entries, now; per caller, the indexes dropped as duplicates. */
@@ -104,7 +106,6 @@ export class Outbox {
       this.counters.duplicates += duplicates;
     });
     this.counters.stored += stored;
-    if (stored > 0) for (const listener of this.storedListeners) listener();
     return duplicatesPerCaller;
   }
 }

@@ -17,12 +17,11 @@ export interface DeliveryPath {
   refusals: RefusalHandler;
 }
 
-/** How the loop waits: calls to Kafka bounded in time, wake-ups, and its timings (see `OutboxModuleOptions`). */
+/** How the loop waits: calls to Kafka bounded in time, waits shutdown can end, and its timings (see `OutboxModuleOptions`). */
 export interface DeliveryPacing {
   call: BoundedCall;
   wake: WakeSignal;
   lingerMs: number;
-  idleMs: number;
   retryInitialMs: number;
   retryMaxMs: number;
 }
@@ -64,9 +63,8 @@ export class DeliveryLoop {
       const batch = batches.next();
       if (batch.length === 0) {
         this.outage.succeeded({ pending: 0 });
-        await wake.idle(this.pacing.idleMs);
-        // Woken by the first new record: let the ones right behind it join its transaction.
-        if (running()) await wake.idle(this.pacing.lingerMs);
+        // Look again soon: records stored meanwhile (by any process) go in one transaction.
+        await wake.wait(this.pacing.lingerMs);
         continue;
       }
       const position = batch[batch.length - 1].seq;
@@ -103,6 +101,6 @@ export class DeliveryLoop {
   private async failed(error: unknown, message: string, backoff: Backoff, context: Record<string, unknown> = {}): Promise<void> {
     const wait = backoff.next();
     this.outage.failed(message, this.stats.failed(error), context);
-    await this.pacing.wake.backoff(wait);
+    await this.pacing.wake.wait(wait);
   }
 }

@@ -10,9 +10,6 @@ import { DeliveryStats, errorText } from './delivery-stats';
 import { RefusalHandler } from './refusal-handler';
 import { WakeSignal } from './wake-signal';
 
-/** Longest idle wait of the loop when nothing arrives (it also wakes on every new record). */
-const IDLE_MS = 10_000;
-
 /** The delivery's settings, defaults applied (see `OutboxModuleOptions`). */
 export interface DeliverySettings {
   deadLetterOf?: DeadLetterOf;
@@ -56,14 +53,9 @@ export class DeliverySupervisor {
     this.call = new BoundedCall(settings.publishTimeoutMs);
     this.loop = new DeliveryLoop(
       { store, publisher, batches, refusals: new RefusalHandler(store, batches, this.stats, settings.deadLetterOf) },
-      { call: this.call, wake: this.wake, lingerMs: settings.lingerMs, idleMs: IDLE_MS, retryInitialMs: settings.retryInitialMs, retryMaxMs: settings.retryMaxMs },
+      { call: this.call, wake: this.wake, lingerMs: settings.lingerMs, retryInitialMs: settings.retryInitialMs, retryMaxMs: settings.retryMaxMs },
       this.stats,
     );
-  }
-
-  /** New records were stored: ends an idle wait of the loop. */
-  notify(): void {
-    this.wake.notify();
   }
 
   start(): void {
@@ -144,7 +136,7 @@ export class DeliverySupervisor {
           this.logger.error({ message: 'outbox delivery failed; restarting it', retryInMs: wait, error: this.stats.loopFailed(error) });
         }
         this.delivering = false;
-        await this.wake.backoff(wait);
+        await this.wake.wait(wait);
       } finally {
         this.delivering = false;
       }

@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 
 /** Size of each write while filling the file. */
 const CHUNK_BYTES = 1024 * 1024;
@@ -6,22 +6,20 @@ const CHUNK_BYTES = 1024 * 1024;
 /**
  * A file of real (not sparse) bytes that holds disk space for the outbox: released when the disk
  * runs short, so the writes that draining needs (deletes, WAL frames, checkpoints) find room
- * whatever else filled the filesystem, and written again once the space is back.
+ * whatever else filled the filesystem, and written again once the space is back. The file itself
+ * is the state (every process of a relay sharing the data folder sees the same): it is written
+ * under a name of its own and renamed into place, so a reader never sees it half written.
  */
 export class ReserveFile {
-  private holding: boolean;
-
   constructor(
     /** Where the file lives (in the outbox's data folder). */
     readonly path: string,
     readonly bytes: number,
-  ) {
-    this.holding = bytes > 0 && (statSync(path, { throwIfNoEntry: false })?.size ?? 0) >= bytes;
-  }
+  ) {}
 
   /** Whether the file holds its bytes now. */
   get held(): boolean {
-    return this.holding;
+    return this.bytes > 0 && (statSync(this.path, { throwIfNoEntry: false })?.size ?? 0) >= this.bytes;
   }
 
   /**
@@ -29,9 +27,11 @@ export class ReserveFile {
    * has no room for it; throws on any other failure (a folder that cannot be written).
    */
   create(): boolean {
-    if (this.holding || this.bytes === 0) return this.holding;
+    if (this.bytes === 0) return false;
+    if (this.held) return true;
     const chunk = Buffer.alloc(Math.min(CHUNK_BYTES, this.bytes));
-    const fd = openSync(this.path, 'w');
+    const filling = `${this.path}.${process.pid}`;
+    const fd = openSync(filling, 'w');
     try {
       for (let written = 0; written < this.bytes; ) {
         written += writeSync(fd, chunk, 0, Math.min(chunk.length, this.bytes - written));
@@ -39,28 +39,27 @@ export class ReserveFile {
       fdatasyncSync(fd);
     } catch (error) {
       closeSync(fd);
-      this.unlink();
+      unlinkIfThere(filling);
       if ((error as NodeJS.ErrnoException).code === 'ENOSPC' || (error as NodeJS.ErrnoException).code === 'EDQUOT') return false;
       throw error;
     }
     closeSync(fd);
-    this.holding = true;
+    renameSync(filling, this.path);
     return true;
   }
 
-  /** Gives the bytes back to the filesystem; returns whether it held any. */
+  /** Gives the bytes back to the filesystem; returns whether it held any (another process may have released it first). */
   release(): boolean {
-    const was = this.holding;
-    this.unlink();
-    this.holding = false;
+    const was = this.held;
+    unlinkIfThere(this.path);
     return was;
   }
+}
 
-  private unlink(): void {
-    try {
-      unlinkSync(this.path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
+function unlinkIfThere(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
 }
