@@ -1,9 +1,10 @@
+import type { INestApplicationContext } from '@nestjs/common';
 import type { Server as HttpsServer } from 'node:https';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Registry } from 'prom-client';
 import { METRICS_REGISTRY, REQUEST_ID_HEADER, createAppLogger, genRequestId } from '@app/observability';
-import { AppModule, type RelayExtensions } from './app.module';
+import { AppModule, type RelayAppRole, type RelayExtensions } from './app.module';
 import type { RelayConfig } from './config/relay-config';
 import { applyServerLimits, fastifyHttpsLimitOptions, fastifyLimitOptions } from './http-limits';
 import { registerConnectionMetrics } from './metrics/connection-metrics';
@@ -14,16 +15,17 @@ import { registerTlsMetrics } from './tls/tls-metrics';
 export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 /**
- * Creates the relay application (not yet listening). Every body is kept as raw bytes whatever
- * its Content-Type (Tencent's sample sends none): the webhook parses it itself, exactly.
+ * Creates the relay application (not yet listening): the whole relay (`single`), or an acceptor
+ * of a group. Every body is kept as raw bytes whatever its Content-Type (Tencent's sample sends
+ * none): the webhook parses it itself, exactly.
  */
-export async function createRelayApp(config: RelayConfig, extensions: RelayExtensions = []): Promise<NestFastifyApplication> {
+export async function createRelayApp(config: RelayConfig, extensions: RelayExtensions = [], role: Exclude<RelayAppRole, 'delivery'> = 'single'): Promise<NestFastifyApplication> {
   const common = { genReqId: genRequestId };
   const adapter =
     config.tls === undefined
       ? new FastifyAdapter({ ...fastifyLimitOptions(config.http), ...common })
       : new FastifyAdapter({ ...fastifyHttpsLimitOptions(config.http, config.tls.credentials), ...common });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, extensions), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, extensions, role), adapter, {
     bodyParser: false,
     bufferLogs: true,
     logger: createAppLogger({ level: config.logLevel, format: config.logFormat }),
@@ -47,6 +49,17 @@ export async function createRelayApp(config: RelayConfig, extensions: RelayExten
     done();
   });
   // Exit 0 once the outbox drained and everything closed: a clean stop, not a death by signal.
-  app.enableShutdownHooks([...SHUTDOWN_SIGNALS], { useProcessExit: true });
+  // (A worker of a group is stopped by its supervisor instead, see `stopOnce`.)
+  if (role === 'single') app.enableShutdownHooks([...SHUTDOWN_SIGNALS], { useProcessExit: true });
+  return app;
+}
+
+/** Creates the delivery process of a group: the outbox's drain to Kafka, no HTTP. */
+export async function createDeliveryApp(config: RelayConfig): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, [], 'delivery'), {
+    bufferLogs: true,
+    logger: createAppLogger({ level: config.logLevel, format: config.logFormat }),
+  });
+  await app.init();
   return app;
 }

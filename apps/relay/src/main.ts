@@ -1,9 +1,15 @@
 import { Logger } from '@nestjs/common';
+import cluster from 'node:cluster';
 import { settingsOrExit } from '@app/config';
-import { createAppLogger } from '@app/observability';
+import { METRICS_REGISTRY, createAppLogger } from '@app/observability';
 import { DataDirUnusableError, OutboxStore } from '@app/outbox';
-import { createRelayApp } from './bootstrap';
-import { ConfigError, loadRelayConfig } from './config/relay-config';
+import type { Registry } from 'prom-client';
+import { createDeliveryApp, createRelayApp } from './bootstrap';
+import { ConfigError, loadRelayConfig, type RelayConfig } from './config/relay-config';
+import { joinGroupMetrics } from './processes/group-metrics';
+import { stopOnce } from './processes/group-worker';
+import { processRole } from './processes/process-role';
+import { RelaySupervisor, WorkerStartError } from './processes/relay-supervisor';
 
 async function main(): Promise<void> {
   const config = await settingsOrExit(
@@ -11,20 +17,50 @@ async function main(): Promise<void> {
       const loaded = loadRelayConfig();
       // The outbox may log before Nest starts (a reserve released on a full disk): in the app's format.
       Logger.overrideLogger(createAppLogger({ level: loaded.logLevel, format: loaded.logFormat }));
-      // Before Nest starts, so that a data folder the outbox cannot use is one line and exit 78.
+      // Before Nest starts, so that a data folder the outbox cannot use is one line and exit 78
+      // (once, by the process started: a group's workers find it checked).
       const { dataDir, sync, maxBytes, diskReserveBytes } = loaded.outbox;
-      await OutboxStore.verify(dataDir, sync, { maxBytes, reserveBytes: diskReserveBytes });
+      if (cluster.isPrimary) await OutboxStore.verify(dataDir, sync, { maxBytes, reserveBytes: diskReserveBytes });
       return loaded;
     },
     (error) => (error instanceof ConfigError ? error.message : error instanceof DataDirUnusableError ? error.configurationLine() : undefined),
   );
-  const app = await createRelayApp(config);
-  await app.listen({ port: config.port, host: config.host });
+  const role = processRole(config.acceptors);
+  if (role === 'supervisor') {
+    await superviseGroup(config);
+  } else if (role === 'delivery') {
+    joinGroupMetrics();
+    const app = await createDeliveryApp(config);
+    joinGroupMetrics(app.get<Registry>(METRICS_REGISTRY));
+    stopOnce(app);
+  } else {
+    if (role === 'acceptor') joinGroupMetrics();
+    const app = await createRelayApp(config, [], role);
+    await app.listen({ port: config.port, host: config.host });
+    if (role === 'acceptor') {
+      joinGroupMetrics(app.get<Registry>(METRICS_REGISTRY));
+      stopOnce(app);
+    }
+    logListening(config, await app.getUrl());
+  }
+}
+
+async function superviseGroup(config: RelayConfig): Promise<void> {
+  try {
+    await new RelaySupervisor(config.acceptors, config.shutdownTimeoutMs).start();
+  } catch (error) {
+    if (!(error instanceof WorkerStartError)) throw error;
+    process.stderr.write(`relay failed to start: ${error.message}\n`);
+    process.exit(error.exitCode);
+  }
+}
+
+function logListening(config: RelayConfig, url: string): void {
   const logger = new Logger('Relay');
   const certificate = config.tls?.credentials;
   logger.log({
     message: 'relay listening',
-    url: await app.getUrl(),
+    url,
     webhook: '/webhooks/tencent/live',
     brokers: config.kafka.brokers,
     memberStateTopic: config.topics.memberState,

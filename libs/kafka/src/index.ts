@@ -1,6 +1,6 @@
 export { RECORD_PUBLISHER, type DeliveryGuarantee, type PublishRecord, type RecordPublisher } from './record-publisher.interface';
 export type { KafkaModuleOptions } from './kafka-options.interface';
-export { recordBytesOver, recordSizeBytes } from './record-size';
+export { DEFAULT_MAX_MESSAGE_BYTES, recordBytesOver, recordSizeBytes } from './record-size';
 export { RecordsRefusedError } from './errors/records-refused.error';
 export { WriterFencedError } from './errors/writer-fenced.error';
 export { nestKafkaLogCreator } from './kafka-logger';

@@ -30,6 +30,8 @@ export class HttpMetrics implements OnModuleInit {
   }
 
   onModuleInit(): void {
+    // An app without HTTP (a worker process of a group) has no requests to time.
+    if (this.adapterHost.httpAdapter === null) return;
     // Hooks added before the server is ready apply to every route, whenever it was declared.
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     // A sync hook with `done`: an async one costs a promise per request.

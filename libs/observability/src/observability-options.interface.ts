@@ -6,4 +6,9 @@ export interface ObservabilityModuleOptions {
   defaultLabels?: Record<string, string>;
   /** Buckets of the HTTP answer latency histogram, in seconds. @default HTTP_LATENCY_BUCKETS */
   httpLatencyBuckets?: number[];
+  /**
+   * Where `GET /metrics` reads its text: in a process of a group, the group's metrics summed
+   * (e.g. by prom-client's `AggregatorRegistry` in the primary). @default this process's registry
+   */
+  metricsText?: () => Promise<string>;
 }

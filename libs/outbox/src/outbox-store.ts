@@ -199,7 +199,7 @@ export class OutboxStore {
    * opening it would, before anything else starts (so a bad folder is reported in one line).
    */
   static async verify(dataDir: string, sync: OutboxSyncLevel = OUTBOX_DEFAULTS.sync, limits: DiskLimits = NO_LIMITS): Promise<void> {
-    await new OutboxStore(dataDir, sync, limits).close();
+    await new OutboxStore(dataDir, sync, limits, false).close();
   }
 
   /**

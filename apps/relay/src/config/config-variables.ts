@@ -6,6 +6,7 @@ export type { ConfigVariable };
 export const CONFIG_VARIABLES = [
   { name: 'PORT', default: '3000', description: 'HTTP port of the webhook server.' },
   { name: 'HOST', default: '0.0.0.0', description: 'Address the webhook server listens on.' },
+  { name: 'ACCEPTOR_PROCESSES', default: 'auto', description: 'Processes that accept callbacks (HTTP, checks, the outbox append), sharing the port. `1`: the whole relay is one process (the shape for one core). More: a supervisor runs this many acceptors and one delivery process (the outbox\'s only Kafka writer), all on the one outbox database, and restarts any that dies. `auto`: the number of CPUs Node sees (`os.availableParallelism()`; in a container limited by a CPU quota, set it to the limit).' },
   { name: 'TLS_CERT_FILE', description: 'PEM certificate chain, leaf first (certbot\'s `fullchain.pem`, a Kubernetes TLS Secret\'s `tls.crt`): with `TLS_KEY_FILE` the webhook server (health and metrics included) serves HTTPS; with neither, plain HTTP (for TLS ended by a proxy or load balancer).' },
   { name: 'TLS_KEY_FILE', description: 'Unencrypted PEM private key of `TLS_CERT_FILE`\'s certificate (certbot\'s `privkey.pem`, `tls.key`).' },
   { name: 'TLS_RELOAD_INTERVAL_MS', default: '60000', description: 'How often `TLS_CERT_FILE` and `TLS_KEY_FILE` are read again: a renewed valid pair is served to new connections without a restart; a pair still not valid at the next check is logged once and the current one kept.' },
@@ -37,7 +38,7 @@ export const CONFIG_VARIABLES = [
   { name: 'REQUEST_TIMEOUT_MS', default: '10000', description: 'Time allowed to receive a whole request; a slower one is answered 408 and its connection closed.' },
   { name: 'MAX_HEADER_COUNT', default: '100', description: 'Most request headers accepted; more is answered 431.' },
   { name: 'MAX_HEADER_BYTES', default: '16384', description: 'Largest total size of the request headers; larger is answered 431.' },
-  { name: 'MAX_CONNECTIONS', default: '1000', description: 'Most open client connections; a connection past it is closed at once, unanswered (counted in `relay_connections_refused_total`), and the sender retries.' },
+  { name: 'MAX_CONNECTIONS', default: '1000', description: 'Most open client connections (per acceptor process); a connection past it is closed at once, unanswered (counted in `relay_connections_refused_total`), and the sender retries.' },
   { name: 'KEEP_ALIVE_TIMEOUT_MS', default: '10000', description: 'How long an idle keep-alive connection stays open. Behind a load balancer, set it above the balancer\'s idle timeout (e.g. 65000 behind an AWS ALB).' },
   { name: 'DATA_DIR', default: './data', description: 'Folder of the durable outbox (`outbox.db` and its reserve file `reserve.bin`). At start it must be writable and hold no file named `outbox.db` that is not a sound outbox database; otherwise the relay exits 78 naming the file and the problem.' },
   { name: 'OUTBOX_SYNC', default: 'process', description: '`process` (survives a killed relay), `power` (fsync per group commit, survives power loss) or `off`.' },

@@ -3,6 +3,7 @@ import type { DeliveryGuarantee } from '@app/kafka';
 import type { OutboxSyncLevel } from '@app/outbox';
 import type { SASLOptions } from 'kafkajs';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { ConnectionOptions } from 'node:tls';
 import { ConfigProblems, EnvReader, configErrorMessage, readKafkaBrokers, readKafkaSasl, readTopicName, type ConfigProblem, type Env } from '@app/config';
 import { LOG_LEVELS } from '@app/observability';
@@ -13,6 +14,8 @@ import { CONFIG_VARIABLES, type ConfigVariableName } from './config-variables';
 export interface RelayConfig {
   port: number;
   host: string;
+  /** Acceptor processes (ACCEPTOR_PROCESSES, `auto` resolved): 1 runs the whole relay in one process. */
+  acceptors: number;
   /** HTTPS when set (certificate and key read and checked at start); plain HTTP when undefined. */
   tls?: TlsFiles & { credentials: TlsCredentials; reloadIntervalMs: number };
   kafka: {
@@ -219,6 +222,7 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
   const config: RelayConfig = {
     port: read(() => reader.integer('PORT', 0, 65535)),
     host: read(() => reader.string('HOST')),
+    acceptors: read(() => (reader.string('ACCEPTOR_PROCESSES').toLowerCase() === 'auto' ? availableParallelism() : reader.integer('ACCEPTOR_PROCESSES', 1, 64))),
     tls: read(() => readTls(reader)),
     kafka: {
       brokers: read(() => readKafkaBrokers(reader)),

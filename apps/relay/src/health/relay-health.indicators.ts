@@ -2,15 +2,17 @@ import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/comm
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { Outbox, OutboxDrain } from '@app/outbox';
+import { Outbox, OutboxStore } from '@app/outbox';
 import { RELAY_CONFIG, type RelayConfig } from '../config/relay-config';
+import { DeliveryView } from '../delivery/delivery-view';
 
 /**
  * Readiness of the relay's three parts. Only what stops callbacks from being accepted makes
  * it `down`, whenever a callback would be refused: an outbox over its bound (records, age or
  * bytes), less free disk than the reserve, outbox writes failing, a data folder that cannot be
  * written, a shutdown under way; `cause` in the body says which. An unreachable broker is `degraded` (HTTP still 200) while the outbox
- * absorbs the events; it turns into `down` through the outbox bound if it lasts.
+ * absorbs the events; it turns into `down` through the outbox bound if it lasts. Delivery's state
+ * comes from the {@link DeliveryView}: this process's drain, or the group's delivery process.
  */
 @Injectable()
 export class RelayHealthIndicators implements BeforeApplicationShutdown {
@@ -20,7 +22,8 @@ export class RelayHealthIndicators implements BeforeApplicationShutdown {
     private readonly health: HealthIndicatorService,
     @Inject(RELAY_CONFIG) private readonly config: RelayConfig,
     private readonly outbox: Outbox,
-    private readonly drain: OutboxDrain,
+    private readonly store: OutboxStore,
+    private readonly delivery: DeliveryView,
   ) {}
 
   beforeApplicationShutdown(): void {
@@ -37,21 +40,22 @@ export class RelayHealthIndicators implements BeforeApplicationShutdown {
 
   async outboxStatus(): Promise<HealthIndicatorResult<'outbox'>> {
     const session = this.health.check('outbox');
-    const status = this.drain.status();
+    const status = this.delivery.report();
+    const storage = this.store.isOpen() ? this.store.storage() : undefined;
     const details = {
-      depth: status.depth,
+      depth: this.outbox.getDepth(),
       maxRecords: this.config.outbox.maxRecords,
-      oldestAgeMs: status.oldestAgeMs,
+      oldestAgeMs: this.outbox.oldestAgeMs(),
       maxAgeMs: this.config.outbox.maxAgeMs,
       delivering: status.delivering,
       deadLettered: status.deadLettered,
       undeliverable: status.undeliverable,
-      ...(status.storage !== undefined && {
-        bytes: status.storage.outboxBytes,
-        maxBytes: status.storage.maxBytes,
-        freeBytes: status.storage.freeBytes,
-        reserveBytes: status.storage.reserveBytes,
-        reserveHeld: status.storage.reserveHeld,
+      ...(storage !== undefined && {
+        bytes: storage.outboxBytes,
+        maxBytes: storage.maxBytes,
+        freeBytes: storage.freeBytes,
+        reserveBytes: storage.reserveBytes,
+        reserveHeld: storage.reserveHeld,
       }),
     };
     if (this.shuttingDown) {
@@ -63,14 +67,14 @@ export class RelayHealthIndicators implements BeforeApplicationShutdown {
     if (!status.delivering) {
       return session.down({ ...details, reason: `delivery is restarting after a failure: ${status.lastError ?? 'unknown error'}` });
     }
-    const storage = status.storage?.refusing;
-    if (storage === 'store-failing') {
-      return session.down({ ...details, cause: storage, reason: `outbox writes are failing (${status.storage?.failure ?? 'unknown error'}); callbacks are answered 503 (ErrorCode 50304)` });
+    const refusing = storage?.refusing;
+    if (refusing === 'store-failing') {
+      return session.down({ ...details, cause: refusing, reason: `outbox writes are failing (${storage?.failure ?? 'unknown error'}); callbacks are answered 503 (ErrorCode 50304)` });
     }
-    if (storage === 'disk-reserve') {
-      return session.down({ ...details, cause: storage, reason: 'less free disk space than OUTBOX_DISK_RESERVE_BYTES; callbacks are answered 503 (ErrorCode 50303) until the outbox drains or space is freed' });
+    if (refusing === 'disk-reserve') {
+      return session.down({ ...details, cause: refusing, reason: 'less free disk space than OUTBOX_DISK_RESERVE_BYTES; callbacks are answered 503 (ErrorCode 50303) until the outbox drains or space is freed' });
     }
-    if (storage === 'outbox-bound' || this.outbox.isFull()) {
+    if (refusing === 'outbox-bound' || this.outbox.isFull()) {
       return session.down({ ...details, cause: 'outbox-bound', reason: 'outbox is over its bound; callbacks are answered 503 (ErrorCode 50301)' });
     }
     try {
@@ -83,11 +87,11 @@ export class RelayHealthIndicators implements BeforeApplicationShutdown {
 
   broker(): HealthIndicatorResult<'broker'> {
     const session = this.health.check('broker');
-    const details = { brokers: this.config.kafka.brokers, connected: this.drain.isBrokerConnected() };
+    const { brokerConnected, lastError } = this.delivery.report();
+    const details = { brokers: this.config.kafka.brokers, connected: brokerConnected };
     if (details.connected) {
       return session.up(details);
     }
-    const { lastError } = this.drain.status();
     return session.degraded({ ...details, lastError, note: 'events wait in the outbox until Kafka is back' });
   }
 }

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
+import { AppendMetrics } from './append-metrics';
 import { CallbackMetrics } from './callback-metrics';
-import { RelayMetrics } from './relay-metrics';
 
-/** Registers the relay's metrics in the app registry (served by the ObservabilityModule at /metrics). */
+/** The accepting side's metrics in the app registry (served by the ObservabilityModule at /metrics); `DeliveryMetrics` is the delivering side's. */
 @Module({
-  providers: [RelayMetrics, CallbackMetrics],
+  providers: [CallbackMetrics, AppendMetrics],
   exports: [CallbackMetrics],
 })
 export class RelayMetricsModule {}

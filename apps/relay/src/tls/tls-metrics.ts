@@ -12,6 +12,8 @@ export function registerTlsMetrics(registry: Registry, reloader: Pick<TlsCertifi
     name: 'relay_tls_certificate_not_after_seconds',
     help: 'End of validity (Unix seconds) of the TLS certificate the relay presents to new connections (TLS_CERT_FILE).',
     registers: [registry],
+    // Every acceptor of a group serves the same files: the group's value is the soonest end.
+    aggregator: 'min',
     collect() {
       this.set(reloader.credentials.notAfter.getTime() / 1000);
     },

@@ -8,12 +8,13 @@ import { RELAY_CONFIG, type RelayConfig } from '../config/relay-config';
 export const PUBLISH_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600];
 
 /**
- * The relay's delivery metrics, fed by the outbox's deliveries (the callback counters are
- * `CallbackMetrics`); gauges and mirrored counters are read at scrape time through
- * `collect()`, so no timer polls anything.
+ * The relay's delivery metrics, fed by the outbox's deliveries, and the outbox's gauges (the
+ * callback counters are `CallbackMetrics`, the append counters `AppendMetrics`): registered in the
+ * one process that delivers, so a group's metrics summed by the supervisor count each once.
+ * Gauges and mirrored counters are read at scrape time through `collect()`, so no timer polls anything.
  */
 @Injectable()
-export class RelayMetrics implements OnModuleInit {
+export class DeliveryMetrics implements OnModuleInit {
   private readonly published: Counter<'topic'>;
   private readonly publishLatency: Histogram;
   private readonly refusedByKafka: Counter<'topic' | 'reason' | 'outcome'>;
@@ -138,8 +139,6 @@ export class RelayMetrics implements OnModuleInit {
         this.set(storage()?.failure === undefined ? 0 : 1);
       },
     });
-    mirroredCounter(registers, 'relay_duplicates_dropped_total', 'Events dropped because their event id was accepted within DEDUPE_WINDOW_MS.', () => outbox.counts().duplicates);
-    mirroredCounter(registers, 'relay_outbox_refused_total', 'Appends refused because the outbox was over its bound or the disk under its reserve.', () => outbox.counts().refused);
     mirroredCounter(registers, 'relay_dedupe_ids_forgotten_total', 'Event ids forgotten because DEDUPE_WINDOW_MS had passed since they were accepted (pruned in chunks).', () => drain.status().forgotten);
     mirroredCounter(registers, 'relay_publish_failures_total', 'Connects and delivery batches to Kafka that failed and were retried.', () => drain.status().publishFailures);
     new Gauge({
@@ -162,7 +161,7 @@ export class RelayMetrics implements OnModuleInit {
 }
 
 /** A counter whose value lives elsewhere: brought up to date at each scrape. */
-function mirroredCounter(registers: Registry[], name: string, help: string, read: () => number): Counter {
+export function mirroredCounter(registers: Registry[], name: string, help: string, read: () => number): Counter {
   let seen = 0;
   return new Counter({
     name,

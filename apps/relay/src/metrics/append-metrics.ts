@@ -1,0 +1,21 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type { Registry } from 'prom-client';
+import { METRICS_REGISTRY } from '@app/observability';
+import { Outbox } from '@app/outbox';
+import { mirroredCounter } from './delivery-metrics';
+
+/** The outbox's append counters, in every process that accepts callbacks (summed across a group's acceptors). */
+@Injectable()
+export class AppendMetrics implements OnModuleInit {
+  constructor(
+    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
+    private readonly outbox: Outbox,
+  ) {}
+
+  onModuleInit(): void {
+    const registers = [this.registry];
+    const outbox = this.outbox;
+    mirroredCounter(registers, 'relay_duplicates_dropped_total', 'Events dropped because their event id was accepted within DEDUPE_WINDOW_MS.', () => outbox.counts().duplicates);
+    mirroredCounter(registers, 'relay_outbox_refused_total', 'Appends refused because the outbox was over its bound or the disk under its reserve.', () => outbox.counts().refused);
+  }
+}
