@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadRelayConfig } from './relay-config';
 
 const minimal = { KAFKA_BROKERS: 'localhost:9092', TENCENT_SDK_APP_IDS: '1400000001' };
@@ -14,6 +15,15 @@ describe('loadRelayConfig', () => {
       logLevel: 'log',
     });
     expect([...config.tencent.sdkAppIds]).toEqual(['1400000001']);
+  });
+
+  it('ACCEPTOR_PROCESSES: auto takes the CPUs Node sees, at most 4; a number as given; anything else is refused', () => {
+    expect(loadRelayConfig(minimal).acceptors).toBe(Math.min(4, availableParallelism()));
+    expect(loadRelayConfig({ ...minimal, ACCEPTOR_PROCESSES: 'AUTO' }).acceptors).toBe(Math.min(4, availableParallelism()));
+    expect(loadRelayConfig({ ...minimal, ACCEPTOR_PROCESSES: '1' }).acceptors).toBe(1);
+    expect(loadRelayConfig({ ...minimal, ACCEPTOR_PROCESSES: '8' }).acceptors).toBe(8);
+    expect(() => loadRelayConfig({ ...minimal, ACCEPTOR_PROCESSES: '0' })).toThrow('ACCEPTOR_PROCESSES must be an integer from 1 to 64, got "0"');
+    expect(() => loadRelayConfig({ ...minimal, ACCEPTOR_PROCESSES: 'many' })).toThrow('ACCEPTOR_PROCESSES must be an integer from 1 to 64, got "many"');
   });
 
   it('reads lists and SASL', () => {

@@ -11,6 +11,9 @@ import { TlsCredentialsError, readTlsCredentialsSync, type TlsCredentials, type 
 import { CONFIG_VARIABLES, type ConfigVariableName } from './config-variables';
 
 /** The relay's whole configuration, read and validated once at start. */
+/** `ACCEPTOR_PROCESSES=auto` takes the CPUs, at most this many (see its description). */
+const AUTO_MAX_ACCEPTORS = 4;
+
 export interface RelayConfig {
   port: number;
   host: string;
@@ -222,7 +225,7 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
   const config: RelayConfig = {
     port: read(() => reader.integer('PORT', 0, 65535)),
     host: read(() => reader.string('HOST')),
-    acceptors: read(() => (reader.string('ACCEPTOR_PROCESSES').toLowerCase() === 'auto' ? availableParallelism() : reader.integer('ACCEPTOR_PROCESSES', 1, 64))),
+    acceptors: read(() => (reader.string('ACCEPTOR_PROCESSES').toLowerCase() === 'auto' ? Math.min(AUTO_MAX_ACCEPTORS, availableParallelism()) : reader.integer('ACCEPTOR_PROCESSES', 1, 64))),
     tls: read(() => readTls(reader)),
     kafka: {
       brokers: read(() => readKafkaBrokers(reader)),
