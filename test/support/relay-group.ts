@@ -1,33 +1,20 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import type { RelayProcess } from './relay-process';
 
-/** One worker of a relay group, as its supervisor's `relay group running` line names it. */
-export interface GroupWorker {
-  role: 'acceptor' | 'delivery';
-  pid: number;
-}
-
 /**
- * The workers of a relay started with more than one acceptor, from the supervisor's last
- * `relay group running` log line (JSON logs); empty for a one-process relay.
+ * The worker processes of a relay started with more than one acceptor (the supervisor's
+ * children), empty for a one-process relay. From `ps`, which Linux and macOS both have.
  */
-export function groupWorkers(relay: RelayProcess): GroupWorker[] {
-  const line = relay
-    .log()
+export function groupWorkerPids(relay: RelayProcess): number[] {
+  return execFileSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
     .split('\n')
-    .reverse()
-    .find((text) => text.includes('"relay group running"'));
-  if (line === undefined) return [];
-  const { pids } = JSON.parse(line.slice(line.indexOf('{'))) as { pids: string[] };
-  return pids.map((entry) => {
-    const [role, pid] = entry.split(':');
-    return { role: role as GroupWorker['role'], pid: Number(pid) };
-  });
+    .map((line) => line.trim().split(/\s+/).map(Number))
+    .filter(([, ppid]) => ppid === relay.pid)
+    .map(([pid]) => pid);
 }
 
-/** Resident memory of a process, from /proc (Linux). */
+/** Resident memory of a process in bytes (`ps -o rss`, in KiB on Linux and macOS). */
 export function residentBytes(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (match === null) throw new Error(`no VmRSS for pid ${pid}`);
-  return Number(match[1]) * 1024;
+  return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) * 1024;
 }
