@@ -1,7 +1,8 @@
 /**
  * CPU time the relay spends per accepted callback, read from /proc (Linux): starts the production
  * build against KAFKA_BROKERS, warms it up, then posts N distinct valid callbacks with autocannon
- * and divides the relay process's user + system CPU time by N. Also prints autocannon's answer
+ * and divides the user + system CPU time of the relay's processes (all of a group) by N, once the
+ * outbox is empty again. Also prints autocannon's answer
  * latency and throughput. Loopback only.
  *
  *   npx nest build relay && KAFKA_BROKERS=127.0.0.1:9092 node scripts/measure-callback-cpu.ts [callbacks=40000] [connections=16]
@@ -26,10 +27,21 @@ const ROOT = resolve(dirname(resolve(process.argv[1])), '..');
 const CLOCK_TICKS_PER_S = 100;
 const APP_ID = '1400000001';
 
+/** CPU seconds of a process and its children (a relay group: the supervisor and its workers). */
 function cpuSeconds(pid: number): number {
   // Fields 14 and 15 of /proc/<pid>/stat (utime, stime), after the parenthesised command name.
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S + children.reduce((sum, child) => sum + cpuSeconds(child), 0);
+}
+
+/** Waits until the relay's outbox is empty (what was accepted is on Kafka), so delivery's CPU is counted too. */
+async function drained(url: string): Promise<void> {
+  for (;;) {
+    const text = (await requestOnce(`${url}/metrics`, 'GET')).text;
+    if (/^relay_outbox_depth(\{[^}]*\})? 0$/m.test(text)) return;
+    await new Promise((wait) => setTimeout(wait, 50));
+  }
 }
 
 const LIVE_QUERY = `SdkAppid=${APP_ID}&CallbackCommand=Live.CallbackAfterMemberStateChanged&contenttype=json&ClientIP=203.0.113.7&OptPlatform=Android`;
@@ -135,6 +147,7 @@ async function main(): Promise<void> {
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'error',
+      ...(process.env.ACCEPTOR_PROCESSES !== undefined && { ACCEPTOR_PROCESSES: process.env.ACCEPTOR_PROCESSES }),
       ...(tls ? await selfSignedTls(tlsDir) : {}),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -145,11 +158,13 @@ async function main(): Promise<void> {
     await post(url, 5000, connections, 'warm');
     const before = cpuSeconds(child.pid!);
     const result = await post(url, callbacks, connections, 'run');
+    await drained(url);
     const cpu = cpuSeconds(child.pid!) - before;
     const non2xx = result.non2xx + result.errors;
     const freshBefore = cpuSeconds(child.pid!);
     const freshStarted = process.hrtime.bigint();
     const freshFailed = await postFresh(url, freshCallbacks, 8, 'fresh');
+    await drained(url);
     const freshWallS = Number(process.hrtime.bigint() - freshStarted) / 1e9;
     const freshCpu = cpuSeconds(child.pid!) - freshBefore;
     process.stdout.write(

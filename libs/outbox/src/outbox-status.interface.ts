@@ -10,6 +10,8 @@ export interface AppendCounts {
   refused: number;
   /** Group commits (durable writes). */
   groupCommits: number;
+  /** Seconds spent in group commits, waiting for SQLite's write lock included (other processes of a group write too). */
+  commitSeconds: number;
 }
 
 /** The state of the outbox in numbers, for health checks and metrics. */

@@ -22,7 +22,7 @@ export class Outbox implements OnApplicationShutdown {
   private readonly logger = new Logger(Outbox.name);
   private readonly batcher = new AppendBatcher(async (batches) => this.commit(batches));
   private readonly bound: OutboxBound;
-  private readonly counters: AppendCounts = { stored: 0, duplicates: 0, refused: 0, groupCommits: 0 };
+  private readonly counters: AppendCounts = { stored: 0, duplicates: 0, refused: 0, groupCommits: 0, commitSeconds: 0 };
   private closed = false;
 
   constructor(
@@ -89,6 +89,7 @@ export class Outbox implements OnApplicationShutdown {
   /** One group commit of several callers' entries, now; per caller, the indexes dropped as duplicates. */
   private commit(batches: readonly (readonly OutboxEntry[])[]): number[][] {
     let duplicatesPerCaller: number[][];
+    const started = performance.now();
     try {
       duplicatesPerCaller = this.store.append(batches);
     } catch (error) {
@@ -99,6 +100,7 @@ export class Outbox implements OnApplicationShutdown {
       throw error;
     }
     this.counters.groupCommits += 1;
+    this.counters.commitSeconds += (performance.now() - started) / 1000;
     let stored = 0;
     batches.forEach((entries, index) => {
       const duplicates = duplicatesPerCaller[index].length;

@@ -17,5 +17,9 @@ export class AppendMetrics implements OnModuleInit {
     const outbox = this.outbox;
     mirroredCounter(registers, 'relay_duplicates_dropped_total', 'Events dropped because their event id was accepted within DEDUPE_WINDOW_MS.', () => outbox.counts().duplicates);
     mirroredCounter(registers, 'relay_outbox_refused_total', 'Appends refused because the outbox was over its bound or the disk under its reserve.', () => outbox.counts().refused);
+    // Group commit size = stored / group commits; time per commit (SQLite's write lock shared by a group's acceptors) = seconds / group commits.
+    mirroredCounter(registers, 'relay_outbox_group_commits_total', 'Outbox transactions that stored callbacks (each holds every callback of one event-loop turn).', () => outbox.counts().groupCommits);
+    mirroredCounter(registers, 'relay_outbox_stored_total', 'Events stored in the outbox (each later published once).', () => outbox.counts().stored);
+    mirroredCounter(registers, 'relay_outbox_commit_seconds_total', 'Time spent in outbox transactions, waiting for the write lock included.', () => outbox.counts().commitSeconds);
   }
 }
