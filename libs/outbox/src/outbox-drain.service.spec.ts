@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // The timers module's own function, which jest's fake timers (installed on the globals) leave real.
-import { setImmediate as realSetImmediate } from 'node:timers';
+import { setImmediate as realSetImmediate, setTimeout as realSetTimeout } from 'node:timers';
 import { DeliveryLoop } from './delivery/delivery-loop';
 import { DeliverySupervisor } from './delivery/delivery-supervisor';
 import { RefusalHandler } from './delivery/refusal-handler';
@@ -26,13 +26,13 @@ function entries(...ids: string[]): OutboxEntry[] {
  * Advances the fake clock in small steps (running timers, immediates and promise jobs) until
  * `condition` holds. Each step also lets the real event loop turn once, so that what only real
  * time brings (the WAL checkpointer's worker thread exiting at a store's close) arrives however
- * loaded the machine is, instead of racing 12,000 fake steps.
+ * loaded the machine is, instead of racing 12,000 fake steps; every 20th step waits 5 real ms.
  */
 async function until(condition: () => boolean, maxMs = 60_000): Promise<void> {
   for (let elapsed = 0; !condition(); elapsed += 5) {
     if (elapsed > maxMs) throw new Error(`condition not met within ${maxMs} ms of fake time`);
     await jest.advanceTimersByTimeAsync(5);
-    await new Promise((resolve) => realSetImmediate(resolve));
+    await new Promise((resolve) => (elapsed % 100 === 95 ? realSetTimeout(resolve, 5) : realSetImmediate(resolve)));
   }
 }
 
