@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConfigResourceTypes, Kafka, logLevel, type Admin } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { KafkajsPublisher, RecordsRefusedError, WriterFencedError, type PublishRecord } from '@app/kafka';
 
 /**
@@ -126,6 +126,42 @@ describe('KafkajsPublisher, exactly once (real broker)', () => {
       reason: 'UNKNOWN_TOPIC_OR_PARTITION',
       conclusive: true,
     });
+  });
+});
+
+describe('KafkajsPublisher, transaction coordinator lookups (real broker, patches/kafkajs+2.2.4.patch)', () => {
+  it('a writer looks its transaction coordinator up once, not before every transactional request', async () => {
+    const suffix = randomUUID().slice(0, 8);
+    const topic = `publisher.coordinator.${suffix}`;
+    // Every producer the publisher makes reports its requests here (kafkajs instrumentation).
+    const requests: string[] = [];
+    const producer = Kafka.prototype.producer;
+    const spy = jest.spyOn(Kafka.prototype, 'producer').mockImplementation(function (this: Kafka, ...args: Parameters<Kafka['producer']>): Producer {
+      const created = producer.apply(this, args);
+      created.on(created.events.REQUEST, ({ payload }) => void requests.push(payload.apiName));
+      return created;
+    });
+    const writer = new KafkajsPublisher({ brokers: brokers(), clientId: `publisher-spec-${suffix}`, progressTopic: `publisher.progress.${suffix}`, topics: [{ topic, numPartitions: 3 }] });
+    try {
+      await writer.connect('w-coordinator');
+      const lookupsAtConnect = requests.filter((api) => api === 'GroupCoordinator').length;
+      requests.length = 0;
+      const transactions = 20;
+      for (let position = 1; position <= transactions; position++) {
+        await writer.publish([{ topic, key: `room-${position}`, value: `v${position}`, headers: {} }, { topic, key: `room-${position + 1}`, value: `w${position}`, headers: {} }], position);
+      }
+      const count = (api: string) => requests.filter((name) => name === api).length;
+      expect(lookupsAtConnect).toBeGreaterThanOrEqual(1);
+      expect(count('EndTxn')).toBe(transactions);
+      // Per transaction: the group coordinator of the position's offset commit (TxnOffsetCommit),
+      // and no more. kafkajs as shipped also looked the transaction coordinator up before each
+      // AddPartitionsToTxn (and each retry of it), AddOffsetsToTxn and EndTxn: 4 or more.
+      expect(count('GroupCoordinator')).toBe(transactions);
+      expect(await writer.connect('w-coordinator')).toBe(transactions);
+    } finally {
+      spy.mockRestore();
+      await writer.close();
+    }
   });
 });
 
