@@ -12,6 +12,8 @@ export interface AppendCounts {
   groupCommits: number;
   /** Seconds spent in group commits, waiting for SQLite's write lock included (other processes of a group write too). */
   commitSeconds: number;
+  /** Times a group commit found the write lock held by another process and tried again later. */
+  lockWaits: number;
 }
 
 /** The state of the outbox in numbers, for health checks and metrics. */

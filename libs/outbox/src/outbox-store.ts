@@ -8,7 +8,7 @@ import type { OutboxSyncLevel } from './outbox-options.interface';
 import { OUTBOX_DEFAULTS } from './outbox.module-definition';
 import { DiskGuard, type DiskLimits, type StorageStatus } from './storage/disk-guard';
 import { DataDirUnusableError, OutboxDiskReserveError, OutboxStoreError } from './storage/outbox-storage.error';
-import { isDiskFull, problemAtOpen, sqliteCode } from './storage/sqlite-failure';
+import { isBusy, isDiskFull, problemAtOpen, sqliteCode } from './storage/sqlite-failure';
 import { WalCheckpointer } from './wal-checkpointer';
 
 interface Row {
@@ -28,6 +28,12 @@ export const OUTBOX_FILE = 'outbox.db';
 /** The reserve file's name inside the data folder (see `DiskGuard`). */
 export const RESERVE_FILE = 'reserve.bin';
 
+/**
+ * How long the delivering connection waits for SQLite's write lock (SQLite's busy handler: it
+ * sleeps 1, 2, 5, 10… ms between tries, blocking its thread). Appends do not wait there: see
+ * {@link OutboxStore.append}.
+ */
+const DELIVERY_BUSY_TIMEOUT_MS = 5000;
 /** Rows deleted per transaction when a full disk leaves room for little WAL (a leaf page or so per row). */
 const REMOVE_STEP_ROWS = 64;
 /** Size the WAL is cut back to once checkpointed. */
@@ -100,7 +106,9 @@ export class OutboxStore {
    * Opens (or creates) the outbox in `dataDir`. Throws {@link DataDirUnusableError} when the folder
    * or its database cannot be used: not writable, not a database, damaged (never repaired here).
    * `checkpoints`: this connection's process copies the WAL into the database (the one that
-   * delivers; one per database, the others append without checkpointing).
+   * delivers; one per database, the others append without checkpointing). The others also never
+   * wait for the write lock in SQLite's busy handler (its sleeps would stall their event loop):
+   * their appends return `undefined` when the lock is taken, to be tried again.
    */
   constructor(dataDir: string, sync: OutboxSyncLevel, limits: DiskLimits = NO_LIMITS, checkpoints = true) {
     const file = join(dataDir, OUTBOX_FILE);
@@ -114,7 +122,7 @@ export class OutboxStore {
     this.guard.prepareToOpen();
     let db: Database.Database | undefined;
     try {
-      db = new Database(file);
+      db = new Database(file, { timeout: checkpoints ? DELIVERY_BUSY_TIMEOUT_MS : 0 });
       this.db = db;
       this.open(sync);
       this.writeProbe = db.prepare("INSERT INTO meta (name, value) VALUES ('opened_at', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value");
@@ -203,17 +211,19 @@ export class OutboxStore {
   }
 
   /**
-   * Appends several callers' entries in one transaction (one group commit; immediate, so that
-   * appends of other processes wait their turn instead of failing). Returns, per caller,
-   * the indexes of entries dropped as duplicates of an event id already seen. Throws
-   * {@link OutboxDiskReserveError} when the disk is full, {@link OutboxStoreError} when the write
-   * fails otherwise.
+   * Appends several callers' entries in one transaction (one group commit; immediate: it takes
+   * the write lock first, so its `seq`s follow every commit before it). Returns, per caller, the
+   * indexes of entries dropped as duplicates of an event id already seen, or `undefined` when
+   * another process holds the write lock and this connection does not wait for it (nothing was
+   * written: try again). Throws {@link OutboxDiskReserveError} when the disk is full,
+   * {@link OutboxStoreError} when the write fails otherwise.
    */
-  append(batches: readonly (readonly OutboxEntry[])[], now = Date.now()): number[][] {
+  append(batches: readonly (readonly OutboxEntry[])[], now = Date.now()): number[][] | undefined {
     let duplicates: number[][];
     try {
       duplicates = this.appendAll.immediate(batches, now);
     } catch (error) {
+      if (isBusy(error)) return undefined;
       if (isDiskFull(error)) {
         this.guard.noteDiskFull();
         this.guard.countRefusal();

@@ -39,7 +39,7 @@ describe('Outbox, the append side (real SQLite file)', () => {
       { stored: 2, duplicates: 0 },
       { stored: 0, duplicates: 1 },
     ]);
-    expect(box.counts()).toEqual({ stored: 3, duplicates: 1, refused: 0, groupCommits: 1, commitSeconds: expect.any(Number) });
+    expect(box.counts()).toEqual({ stored: 3, duplicates: 1, refused: 0, groupCommits: 1, commitSeconds: expect.any(Number), lockWaits: 0 });
     expect(box.counts().commitSeconds).toBeGreaterThan(0);
     expect(store.count()).toBe(3);
     await box.append([entry('d')]);

@@ -10,6 +10,14 @@ import type { AppendCounts } from './outbox-status.interface';
 import { OutboxStore } from './outbox-store';
 import { OUTBOX_DEFAULTS, OUTBOX_DELIVERS, OUTBOX_MODULE_OPTIONS } from './outbox.module-definition';
 
+/** Longest wait for SQLite's write lock before the callers are answered 503 (50304). */
+const LOCK_WAIT_LIMIT_MS = 5000;
+
+/** The pause before try `attempt + 1` for the write lock: the next turn of the event loop first, then a millisecond. */
+function lockPause(attempt: number): Promise<void> {
+  return new Promise((resolve) => (attempt < 3 ? setImmediate(resolve) : setTimeout(resolve, 1)));
+}
+
 /**
  * The append side of the outbox, as a Nest provider: the bound, then group commits into the
  * store. Appends of one event-loop turn are written in one transaction; each caller's promise
@@ -22,7 +30,7 @@ export class Outbox implements OnApplicationShutdown {
   private readonly logger = new Logger(Outbox.name);
   private readonly batcher = new AppendBatcher(async (batches) => this.commit(batches));
   private readonly bound: OutboxBound;
-  private readonly counters: AppendCounts = { stored: 0, duplicates: 0, refused: 0, groupCommits: 0, commitSeconds: 0 };
+  private readonly counters: AppendCounts = { stored: 0, duplicates: 0, refused: 0, groupCommits: 0, commitSeconds: 0, lockWaits: 0 };
   private closed = false;
 
   constructor(
@@ -86,12 +94,22 @@ export class Outbox implements OnApplicationShutdown {
     if (!this.delivers) await this.store.close();
   }
 
-  /** One group commit of several callers' entries, now; per caller, the indexes dropped as duplicates. */
-  private commit(batches: readonly (readonly OutboxEntry[])[]): number[][] {
-    let duplicatesPerCaller: number[][];
+  /**
+   * One group commit of several callers' entries; per caller, the indexes dropped as duplicates.
+   * While another process holds the write lock, tried again on the next turns of the event loop
+   * (which keep serving requests: they join the next commit), never by sleeping in SQLite.
+   */
+  private async commit(batches: readonly (readonly OutboxEntry[])[]): Promise<number[][]> {
+    let duplicatesPerCaller: number[][] | undefined;
     const started = performance.now();
     try {
-      duplicatesPerCaller = this.store.append(batches);
+      for (let attempt = 0; (duplicatesPerCaller = this.store.append(batches)) === undefined; attempt += 1) {
+        if (performance.now() - started > LOCK_WAIT_LIMIT_MS) {
+          throw new OutboxStoreError(`outbox write failed: the database stayed locked by another process for ${LOCK_WAIT_LIMIT_MS} ms`, 'SQLITE_BUSY');
+        }
+        this.counters.lockWaits += 1;
+        await lockPause(attempt);
+      }
     } catch (error) {
       // Storage failures are logged once per change of state by the store, not once per commit.
       if (!(error instanceof OutboxStoreError || error instanceof OutboxDiskReserveError)) {

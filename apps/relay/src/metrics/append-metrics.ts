@@ -21,5 +21,6 @@ export class AppendMetrics implements OnModuleInit {
     mirroredCounter(registers, 'relay_outbox_group_commits_total', 'Outbox transactions that stored callbacks (each holds every callback of one event-loop turn).', () => outbox.counts().groupCommits);
     mirroredCounter(registers, 'relay_outbox_stored_total', 'Events stored in the outbox (each later published once).', () => outbox.counts().stored);
     mirroredCounter(registers, 'relay_outbox_commit_seconds_total', 'Time spent in outbox transactions, waiting for the write lock included.', () => outbox.counts().commitSeconds);
+    mirroredCounter(registers, 'relay_outbox_lock_waits_total', 'Times an outbox transaction found the write lock held by another process of the group and was tried again.', () => outbox.counts().lockWaits);
   }
 }

@@ -20,12 +20,15 @@ interface Pending {
 /**
  * Group commit: the appends arriving in one turn of the event loop are committed together, and
  * each caller's promise settles once its entries are durable (so the HTTP answer never goes out
- * before the event is safe on disk).
+ * before the event is safe on disk). One commit at a time: appends arriving while one is in
+ * flight (waiting for the write lock another process holds, say) join the next, which grows with
+ * the wait; so commits also keep the order in which this process accepted.
  */
 export class AppendBatcher {
   private pending: Pending[] = [];
   private pendingEntries = 0;
   private scheduled = false;
+  private committing = false;
 
   constructor(private readonly commit: GroupCommit) {}
 
@@ -38,36 +41,43 @@ export class AppendBatcher {
     return new Promise<AppendResult>((resolve, reject) => {
       this.pending.push({ entries, resolve, reject });
       this.pendingEntries += entries.length;
-      if (!this.scheduled) {
+      if (!this.scheduled && !this.committing) {
         this.scheduled = true;
         setImmediate(() => this.flush());
       }
     });
   }
 
-  /** Commits what waits now (at shutdown) instead of at the end of the turn. */
+  /** Commits what waits now (at shutdown) instead of at the end of the turn; after the commit in flight, if one is. */
   flush(): void {
     this.scheduled = false;
+    if (this.committing) return;
     const batch = this.pending;
     this.pending = [];
     this.pendingEntries = 0;
     if (batch.length === 0) return;
+    this.committing = true;
     let committing: Promise<number[][]>;
     try {
       committing = this.commit(batch.map((pending) => pending.entries));
     } catch (error) {
       committing = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    committing.then(
-      (duplicatesPerCaller) => {
-        batch.forEach((pending, index) => {
-          const dropped = duplicatesPerCaller[index].length;
-          pending.resolve({ stored: pending.entries.length - dropped, duplicates: dropped });
-        });
-      },
-      (error: unknown) => {
-        for (const pending of batch) pending.reject(error);
-      },
-    );
+    committing
+      .then(
+        (duplicatesPerCaller) => {
+          batch.forEach((pending, index) => {
+            const dropped = duplicatesPerCaller[index].length;
+            pending.resolve({ stored: pending.entries.length - dropped, duplicates: dropped });
+          });
+        },
+        (error: unknown) => {
+          for (const pending of batch) pending.reject(error);
+        },
+      )
+      .finally(() => {
+        this.committing = false;
+        if (this.pending.length > 0) this.flush();
+      });
   }
 }

@@ -6,6 +6,11 @@ export function sqliteCode(error: unknown): string | undefined {
   return error instanceof Database.SqliteError ? error.code : undefined;
 }
 
+/** Whether another connection (another process of a relay group) holds the write lock (`SQLITE_BUSY`). */
+export function isBusy(error: unknown): boolean {
+  return sqliteCode(error)?.startsWith('SQLITE_BUSY') === true;
+}
+
 /** Whether SQLite found no room on the disk (`SQLITE_FULL`). */
 export function isDiskFull(error: unknown): boolean {
   return sqliteCode(error) === 'SQLITE_FULL';
