@@ -44,7 +44,7 @@ export class RelaySupervisor {
 
   /** Forks the group; resolves once every process is up, rejects with the exit code when one fails to start. */
   async start(): Promise<void> {
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void this.stop(signal));
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void this.stop(signal));
     const starting = [this.fork('delivery'), ...Array.from({ length: this.acceptors }, () => this.fork('acceptor'))];
     try {
       await Promise.all(starting.map(({ ready }) => ready));
