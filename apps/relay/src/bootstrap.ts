@@ -8,11 +8,10 @@ import { AppModule, type RelayAppRole, type RelayExtensions } from './app.module
 import type { RelayConfig } from './config/relay-config';
 import { applyServerLimits, fastifyHttpsLimitOptions, fastifyLimitOptions } from './http-limits';
 import { registerConnectionMetrics } from './metrics/connection-metrics';
+import { SHUTDOWN_SIGNALS } from './processes/process-role';
 import { TlsCertificateReloader } from './tls/tls-certificate-reloader';
 import { registerTlsMetrics } from './tls/tls-metrics';
 
-/** Signals that stop the relay gracefully: stop accepting, drain the outbox, close. */
-export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 /**
  * Creates the relay application (not yet listening): the whole relay (`single`), or an acceptor

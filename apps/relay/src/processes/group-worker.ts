@@ -1,5 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { SHUTDOWN_SIGNALS } from '../bootstrap';
+import { SHUTDOWN_SIGNALS } from './process-role';
 import { isGroupMessage } from './group-messages';
 
 /**

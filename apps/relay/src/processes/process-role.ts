@@ -6,6 +6,9 @@ export type WorkerRole = 'acceptor' | 'delivery';
 /** What this process is: the whole relay in one process, a group's supervisor, or one of its workers. */
 export type ProcessRole = 'single' | 'supervisor' | WorkerRole;
 
+/** Signals that stop the relay gracefully: stop accepting, drain the outbox, close (every process of a group too). */
+export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
 /** The environment variable through which the supervisor tells a worker its role. */
 export const ROLE_ENV = 'RELAY_PROCESS_ROLE';
 

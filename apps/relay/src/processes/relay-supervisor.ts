@@ -3,7 +3,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { DeliveryReport } from '../delivery/delivery-view';
 import { isGroupMessage, type GroupMessage } from './group-messages';
 import { GroupMetricsAnswerer } from './group-metrics';
-import { ROLE_ENV, type WorkerRole } from './process-role';
+import { ROLE_ENV, SHUTDOWN_SIGNALS, type WorkerRole } from './process-role';
 
 /** A worker that ran at least this long before it died is restarted at once; sooner, after a growing pause. */
 const STABLE_RUN_MS = 10_000;
@@ -44,7 +44,7 @@ export class RelaySupervisor {
 
   /** Forks the group; resolves once every process is up, rejects with the exit code when one fails to start. */
   async start(): Promise<void> {
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void this.stop(signal));
+    for (const signal of SHUTDOWN_SIGNALS) process.on(signal, () => void this.stop(signal));
     const starting = [this.fork('delivery'), ...Array.from({ length: this.acceptors }, () => this.fork('acceptor'))];
     try {
       await Promise.all(starting.map(({ ready }) => ready));
