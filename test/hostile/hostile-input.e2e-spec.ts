@@ -5,7 +5,7 @@ import { TENCENT_OK_BODY } from '@app/tencent-callbacks';
 import { MetricsScrape } from '../support/metrics-scrape';
 import { liveQuery, memberStateCallback, post, startRelay, TEST_APP_ID, type RunningRelay } from '../support/relay-harness';
 import { ensureRelayBuilt, relayProcessEnv, RelayProcess } from '../support/relay-process';
-import { groupWorkerPids, residentBytes } from '../support/relay-group';
+import { RelayGroup, residentBytes } from '../support/relay-group';
 import { TopicReader } from '../support/topic-reader';
 import { buildCorpus, LIVE_PATH, TRTC_PATH, type HostileCase } from './corpus';
 
@@ -239,7 +239,7 @@ describe('what was seen (issue 11), against the production build as its own proc
 
   /** RSS of each process of the relay (the one process, or each worker of its group). */
   function rss(): Map<number, number> {
-    const workers = groupWorkerPids(relay);
+    const workers = new RelayGroup(relay).workers().map((worker) => worker.pid);
     const pids = workers.length === 0 ? [relay.pid] : workers;
     return new Map(pids.map((pid) => [pid, residentBytes(pid)]));
   }

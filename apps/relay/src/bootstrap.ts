@@ -60,5 +60,8 @@ export async function createDeliveryApp(config: RelayConfig): Promise<INestAppli
     logger: createAppLogger({ level: config.logLevel, format: config.logFormat }),
   });
   await app.init();
+  // An application context never listens, and Nest leaves its buffered logs to the caller: unflushed,
+  // the delivery process would log nothing at all (no Kafka failure, no drain at shutdown).
+  app.flushLogs();
   return app;
 }

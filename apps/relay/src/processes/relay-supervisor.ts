@@ -104,7 +104,7 @@ export class RelaySupervisor {
     const ranMs = Date.now() - startedAt;
     const pause = ranMs >= STABLE_RUN_MS ? 0 : Math.min(RESTART_PAUSE_MS.max, (this.pauses.get(role) ?? RESTART_PAUSE_MS.first / 2) * 2);
     this.pauses.set(role, pause);
-    this.logger.warn({ message: `the ${role} process exited; starting another`, pid: worker.process.pid, code, restartInMs: pause });
+    this.logger.warn({ message: `the ${role} process exited; starting another`, workerPid: worker.process.pid, code, restartInMs: pause });
     const timer = setTimeout(() => {
       this.restartTimers.delete(timer);
       if (!this.stopping) this.fork(role);
@@ -129,7 +129,7 @@ export class RelaySupervisor {
       stopping.map(async ([worker, member]) => {
         send(worker, { type: 'relay:stop' });
         const timer = setTimeout(() => {
-          this.logger.warn({ message: `the ${role} process did not stop in time; killing it`, pid: worker.process.pid });
+          this.logger.warn({ message: `the ${role} process did not stop in time; killing it`, workerPid: worker.process.pid });
           worker.process.kill('SIGKILL');
         }, this.shutdownTimeoutMs + STOP_GRACE_MS);
         const code = await member.exited;
