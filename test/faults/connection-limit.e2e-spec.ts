@@ -5,6 +5,7 @@ import { connect, type Socket } from 'node:net';
 import { parseMetrics } from '../support/metrics-scrape';
 import { liveQuery, memberStateCallback } from '../support/relay-harness';
 import { ensureRelayBuilt, relayProcessEnv, RelayProcess } from '../support/relay-process';
+import { RelayGroup } from '../support/relay-group';
 
 /** Connections opened at once against the relay. */
 const FLOOD = 10_000;
@@ -77,11 +78,14 @@ describe('connections are bounded (MAX_CONNECTIONS): the extra ones refused and 
     const callbackUrl = `${relay.url}/webhooks/tencent/live?${new URLSearchParams(liveQuery()).toString()}`;
     // The sender's keep-alive connection is open before the flood.
     expect((await send(sender, callbackUrl, 'POST', memberStateCallback('conn-before', { EventTime: 1 }))).status).toBe(200);
-    const rssBefore = rssMb(relay.pid);
+    const group = new RelayGroup(relay);
+    /** RSS of the relay: its one process, or every process of its group. */
+    const relayRssMb = () => [relay!.pid, ...group.workers().map((worker) => worker.pid)].reduce((sum, pid) => sum + rssMb(pid), 0);
+    const rssBefore = relayRssMb();
 
     const { sockets, closedByRelay } = await flood(port, FLOOD);
     await new Promise((wait) => setTimeout(wait, 2000));
-    const rssDuring = rssMb(relay.pid);
+    const rssDuring = relayRssMb();
 
     // Callbacks on the sender's connection are still answered while the flood holds every other slot.
     for (let index = 0; index < 20; index += 1) {

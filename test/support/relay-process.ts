@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { httpsRequest } from './https-client';
 import { TEST_APP_ID } from './relay-harness';
+import { RelayGroup } from './relay-group';
 import { appendToSpecLog } from './spec-log';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -104,9 +105,15 @@ export class RelayProcess {
     return this.child.pid ?? -1;
   }
 
-  /** Sends a signal and resolves with how the process ended. */
+  /**
+   * Sends a signal and resolves with how the process ended. SIGKILL kills a group's workers too
+   * (the machine losing power) and resolves once none is left (they would leave on their own,
+   * but a moment later, still holding DATA_DIR and the port).
+   */
   async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 30_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    const group = new RelayGroup(this);
     if (this.child.exitCode === null && this.child.signalCode === null) {
+      if (signal === 'SIGKILL') for (const { pid } of group.workers()) process.kill(pid, 'SIGKILL');
       this.child.kill(signal);
     }
     const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
@@ -114,6 +121,7 @@ export class RelayProcess {
       return await this.exited;
     } finally {
       clearTimeout(timer);
+      await group.untilAllGone();
     }
   }
 

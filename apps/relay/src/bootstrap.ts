@@ -30,7 +30,9 @@ export async function createRelayApp(config: RelayConfig, extensions: RelayExten
     logger: createAppLogger({ level: config.logLevel, format: config.logFormat }),
   });
   const fastify = app.getHttpAdapter().getInstance();
-  applyServerLimits(fastify, config.http);
+  // MAX_CONNECTIONS bounds the relay, not each of its acceptors: each takes an even share.
+  const share = role === 'acceptor' ? Math.ceil(config.http.maxConnections / config.acceptors) : config.http.maxConnections;
+  applyServerLimits(fastify, { ...config.http, maxConnections: share });
   registerConnectionMetrics(app.get<Registry>(METRICS_REGISTRY), fastify.server);
   if (config.tls !== undefined) {
     const reloader = new TlsCertificateReloader(fastify.server as HttpsServer, config.tls, config.tls.credentials, config.tls.reloadIntervalMs).start();

@@ -38,7 +38,7 @@ export const CONFIG_VARIABLES = [
   { name: 'REQUEST_TIMEOUT_MS', default: '10000', description: 'Time allowed to receive a whole request; a slower one is answered 408 and its connection closed.' },
   { name: 'MAX_HEADER_COUNT', default: '100', description: 'Most request headers accepted; more is answered 431.' },
   { name: 'MAX_HEADER_BYTES', default: '16384', description: 'Largest total size of the request headers; larger is answered 431.' },
-  { name: 'MAX_CONNECTIONS', default: '1000', description: 'Most open client connections (per acceptor process); a connection past it is closed at once, unanswered (counted in `relay_connections_refused_total`), and the sender retries.' },
+  { name: 'MAX_CONNECTIONS', default: '1000', description: 'Most open client connections (a group\'s acceptors take an even share each); a connection past it is closed at once, unanswered (counted in `relay_connections_refused_total`), and the sender retries.' },
   { name: 'KEEP_ALIVE_TIMEOUT_MS', default: '10000', description: 'How long an idle keep-alive connection stays open. Behind a load balancer, set it above the balancer\'s idle timeout (e.g. 65000 behind an AWS ALB).' },
   { name: 'DATA_DIR', default: './data', description: 'Folder of the durable outbox (`outbox.db` and its reserve file `reserve.bin`). At start it must be writable and hold no file named `outbox.db` that is not a sound outbox database; otherwise the relay exits 78 naming the file and the problem.' },
   { name: 'OUTBOX_SYNC', default: 'process', description: '`process` (survives a killed relay), `power` (fsync per group commit, survives power loss) or `off`.' },
