@@ -29,11 +29,11 @@ export const OUTBOX_FILE = 'outbox.db';
 export const RESERVE_FILE = 'reserve.bin';
 
 /**
- * How long the delivering connection waits for SQLite's write lock (SQLite's busy handler: it
- * sleeps 1, 2, 5, 10… ms between tries, blocking its thread). Appends do not wait there: see
- * {@link OutboxStore.append}.
+ * How long opening, and the delivering connection's writes, wait for SQLite's write lock
+ * (SQLite's busy handler: it sleeps 1, 2, 5, 10… ms between tries, blocking its thread). An
+ * appending connection's writes do not wait there: see {@link OutboxStore.append}.
  */
-const DELIVERY_BUSY_TIMEOUT_MS = 5000;
+const BUSY_TIMEOUT_MS = 5000;
 /** Rows deleted per transaction when a full disk leaves room for little WAL (a leaf page or so per row). */
 const REMOVE_STEP_ROWS = 64;
 /** Size the WAL is cut back to once checkpointed. */
@@ -122,7 +122,8 @@ export class OutboxStore {
     this.guard.prepareToOpen();
     let db: Database.Database | undefined;
     try {
-      db = new Database(file, { timeout: checkpoints ? DELIVERY_BUSY_TIMEOUT_MS : 0 });
+      // Opening (the schema, the writer id) waits for the lock like any setup; appends do not, below.
+      db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
       this.db = db;
       this.open(sync);
       this.writeProbe = db.prepare("INSERT INTO meta (name, value) VALUES ('opened_at', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value");
@@ -144,6 +145,7 @@ export class OutboxStore {
       if (problem === undefined) throw error;
       throw new DataDirUnusableError(dataDir, resolve(file), problem, messageOf(error), { cause: error });
     }
+    if (!checkpoints) this.db.exec('PRAGMA busy_timeout = 0;');
     this.readFreePages = this.db.prepare('SELECT freelist_count AS n FROM pragma_freelist_count()');
     this.pageBytes = (this.db.prepare('PRAGMA page_size').get() as { page_size: number }).page_size;
     this.checkpointer = checkpoints ? new WalCheckpointer(file, SYNCHRONOUS[sync], () => this.enableAutoCheckpoint()) : undefined;
