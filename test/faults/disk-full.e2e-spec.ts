@@ -28,9 +28,18 @@ function mountTmpfs(size: string): string | undefined {
   }
 }
 
-function unmount(dir: string): void {
+/** Unmounts the tmpfs, trying again for a few seconds while the killed relay's processes still hold it. */
+async function unmount(dir: string): Promise<void> {
   try {
-    execFileSync('umount', [dir], { stdio: 'ignore' });
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        execFileSync('umount', [dir], { stdio: 'ignore' });
+        return;
+      } catch (error) {
+        if (attempt >= 20) throw error;
+        await new Promise((wait) => setTimeout(wait, 250));
+      }
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -65,7 +74,7 @@ const probe = mountTmpfs('1m');
 if (probe === undefined) {
   process.stdout.write('[disk-full] skipped: this process may not mount a tmpfs (run as root, as CI does)\n');
 } else {
-  unmount(probe);
+  void unmount(probe);
 }
 const itWithTmpfs = probe === undefined ? it.skip : it;
 
@@ -95,7 +104,7 @@ describe('a full disk: refuse early with 503, drain and accept again by itself (
   afterEach(async () => {
     await Promise.all(relays.splice(0).map((relay) => relay.stop('SIGKILL')));
     await gate?.close();
-    for (const dir of mounts.splice(0)) unmount(dir);
+    for (const dir of mounts.splice(0)) await unmount(dir);
   }, 60_000);
 
   /** A relay on an 8 MB tmpfs whose broker is behind a closed gate. */

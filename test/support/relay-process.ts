@@ -90,6 +90,7 @@ export class RelayProcess {
       }
       try {
         await probe();
+        await relay.untilGroupRunning();
         return relay;
       } catch {
         if (Date.now() > deadline) {
@@ -98,6 +99,18 @@ export class RelayProcess {
         }
         await new Promise((wait) => setTimeout(wait, 100));
       }
+    }
+  }
+
+  /**
+   * A group answers once its first acceptor listens: waits until every process is up (its
+   * supervisor's `relay group running` line; at most 5 s, for a relay logging below `log`).
+   */
+  private async untilGroupRunning(): Promise<void> {
+    if (new RelayGroup(this).workers().length === 0) return;
+    const deadline = Date.now() + 5000;
+    while (!this.log().includes('relay group running') && Date.now() < deadline && this.child.exitCode === null) {
+      await new Promise((wait) => setTimeout(wait, 50));
     }
   }
 

@@ -253,8 +253,15 @@ export class OutboxStore {
     this.guard.countRefusal();
   }
 
-  /** The storage numbers as last measured: bytes on disk, free space, reserve, why records are refused. */
+  /**
+   * The storage numbers, measured now (a statfs and two stats; asked for by probes and scrapes,
+   * never per request): bytes on disk, free space, reserve, why records are refused; while writes
+   * fail, a write is tried first. Now, so that every process of a group answers alike, whichever
+   * of them met the full disk or the failing writes first.
+   */
   storage(): StorageStatus {
+    if (this.guard.isFailing()) this.probe();
+    this.guard.measure();
     return this.guard.status();
   }
 

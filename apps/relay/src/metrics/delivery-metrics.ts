@@ -91,14 +91,6 @@ export class DeliveryMetrics implements OnModuleInit {
       registers,
     }).set(this.config.outbox.maxRecords);
     new Gauge({
-      name: 'relay_outbox_full',
-      help: '1 while the outbox is over its bound and callbacks are answered 503.',
-      registers,
-      collect() {
-        this.set(outbox.isFull() ? 1 : 0);
-      },
-    });
-    new Gauge({
       name: 'relay_broker_connected',
       help: '1 when the last attempt to reach Kafka succeeded.',
       registers,
@@ -129,14 +121,6 @@ export class DeliveryMetrics implements OnModuleInit {
       registers,
       collect() {
         this.set(storage()?.reserveHeld === true ? 1 : 0);
-      },
-    });
-    new Gauge({
-      name: 'relay_outbox_store_failing',
-      help: '1 while outbox writes fail (I/O error, read-only or damaged file) and callbacks are answered 503 (ErrorCode 50304).',
-      registers,
-      collect() {
-        this.set(storage()?.failure === undefined ? 0 : 1);
       },
     });
     mirroredCounter(registers, 'relay_dedupe_ids_forgotten_total', 'Event ids forgotten because DEDUPE_WINDOW_MS had passed since they were accepted (pruned in chunks).', () => drain.status().forgotten);

@@ -20,7 +20,7 @@ interface Member {
 
 /**
  * The primary of a relay group: forks one delivery process and `acceptors` acceptor processes
- * (Node's cluster module: they share the listening port), restarts any that dies, passes the
+ * (Node's cluster module: they share the listening socket, each accepting from it), restarts any that dies, passes the
  * delivery process's reports on to the acceptors and sums the group's metrics for them. On
  * SIGTERM or SIGINT it stops the acceptors first (they finish what is in flight), then the
  * delivery process (it drains the outbox until `shutdownTimeoutMs`), and exits 0 when they did.
@@ -45,6 +45,10 @@ export class RelaySupervisor {
   /** Forks the group; resolves once every process is up, rejects with the exit code when one fails to start. */
   async start(): Promise<void> {
     for (const signal of SHUTDOWN_SIGNALS) process.on(signal, () => void this.stop(signal));
+    // The acceptors accept from the shared socket themselves: no hand-off of each connection through
+    // this process (an IPC round trip per connection: a flood of 10,000 waited here, unbounded,
+    // past MAX_CONNECTIONS), and each one's share of MAX_CONNECTIONS applies where it accepts.
+    cluster.schedulingPolicy = cluster.SCHED_NONE;
     const starting = [this.fork('delivery'), ...Array.from({ length: this.acceptors }, () => this.fork('acceptor'))];
     try {
       await Promise.all(starting.map(({ ready }) => ready));
