@@ -108,6 +108,8 @@ export interface BenchReport {
   summaries: ServerSummary[];
   /** The relay at a steady rate with and without pruning (bench/soak.ts); absent when the relay did not run. */
   soak?: SoakReport;
+  /** Why the soak did not finish (its relay exited, say), when it did not. */
+  soakFailure?: string;
   /** Saturation, median of the rounds: the relay against bare Fastify, against Bento, against the one-process relay. */
   ratios: { relaySaturationVsBaseline: number; relayVsBento: number; relayVsRelay1: number };
   /** Acceptor processes of the default relay (ACCEPTOR_PROCESSES=auto: the CPUs Node sees). */

@@ -356,9 +356,11 @@ async function benchmark({ brokers, brokerPid, entry, runId, servers, peers, ski
     }
   }
   let soak: SoakReport | undefined;
+  let soakFailure: string | undefined;
   if (servers.includes('relay')) {
     const topic = `bench.soak.${runId}`;
     await createTopics(brokers, [topic, `${topic}.dlq`]);
+    // A failed soak costs its own table, not the phases measured before it.
     soak = await runSoak({
       ...SOAK,
       relays: [{ server: 'relay', env: {} }, ...(servers.includes('relay-1') ? [{ server: 'relay-1', env: ONE_PROCESS }] : [])],
@@ -367,6 +369,10 @@ async function benchmark({ brokers, brokerPid, entry, runId, servers, peers, ski
       log,
       startRelay: (env) =>
         startRelay({ entry, brokers, topic, dlqTopic: `${topic}.dlq`, outboxSync: 'process', delivery: 'exactly-once', nodeOptions: relayNodeOptions(), env }),
+    }).catch((error: unknown) => {
+      soakFailure = error instanceof Error ? error.message : String(error);
+      log(`the soak failed: ${soakFailure}`);
+      return undefined;
     });
   }
   const summaries = summarize(phases, topicDuplicates, CPU_RATE);
@@ -405,13 +411,14 @@ async function benchmark({ brokers, brokerPid, entry, runId, servers, peers, ski
     recordChecks: checker?.results() ?? {},
     summaries,
     ...(soak !== undefined && { soak }),
+    ...(soakFailure !== undefined && { soakFailure }),
     ratios,
     acceptors: os.availableParallelism(),
     targets: checkTargets(summaries, soak),
   };
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-  const table = markdownTable(report) + (soak === undefined ? '' : `\n${soakTable(soak)}`);
+  const table = markdownTable(report) + (soak === undefined ? '' : `\n${soakTable(soak)}`) + (soakFailure === undefined ? '' : `\nThe soak failed: ${soakFailure}\n`);
   writeFileSync(join(RESULTS, 'latest.md'), table);
   writeFileSync(join(RESULTS, 'latency.svg'), latencySvg(report));
   process.stdout.write(`\n${table}\nWritten: bench/results/latest.json, latest.md, latency.svg\n`);

@@ -67,7 +67,7 @@ function start(
   let stopping = false;
   const exited = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {
-      if (!stopping) process.stderr.write(`[bench] server ${[command, ...args].join(' ')} exited (${code ?? signal}) unexpectedly:\n${output}\n`);
+      if (!stopping) process.stderr.write(`[bench] server ${[command, ...args].join(' ')} (pid ${child.pid}) exited (${code ?? signal}) unexpectedly at ${new Date().toISOString()}:\n${output}\n`);
       resolve();
     }),
   );
