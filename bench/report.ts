@@ -182,6 +182,68 @@ export function summarize(phases: readonly PhaseReport[], topicDuplicates: Recor
   });
 }
 
+/** The goals of issue 18 (same run, same broker, default durability, exactly once), for each shape of the relay that ran. */
+export function checkGoals(
+  summaries: readonly ServerSummary[],
+  soak: SoakReport | undefined,
+  settings: { cpuRate: number; soakRate: number; soakDedupeWindowMs: number },
+): TargetCheck[] {
+  const bento = summaries.find((s) => s.server === 'bento');
+  const shapes = summaries.filter((s) => s.server === 'relay' || s.server === 'relay-1');
+  const each = (check: (relay: ServerSummary) => { measured: string; met: boolean } | undefined): TargetCheck['results'] =>
+    Object.fromEntries(shapes.flatMap((relay) => {
+      const result = check(relay);
+      return result === undefined ? [] : [[relay.server, result]];
+    }));
+  const ratio = (n: number) => `${n.toFixed(2)}×`;
+  const cpuRate = settings.cpuRate.toLocaleString('en-US');
+  const cpuOf = (s: ServerSummary | undefined) => (s?.cpuPerCallbackUs === undefined ? NaN : s.cpuPerCallbackUs.process + s.cpuPerCallbackUs.broker);
+  const toBento = (relay: ServerSummary, value: (s: ServerSummary) => number | undefined, most: number, unit: string) => {
+    const mine = value(relay);
+    const theirs = bento === undefined ? undefined : value(bento);
+    if (mine === undefined || theirs === undefined || Number.isNaN(mine) || Number.isNaN(theirs)) return undefined;
+    return { measured: `${Math.round(mine)} ${unit} ÷ ${Math.round(theirs)} ${unit} = ${ratio(mine / theirs)}`, met: mine / theirs <= most };
+  };
+  const pruning = (server: ServerName) => soak?.runs.find((run) => run.server === server && run.dedupeWindowMs === settings.soakDedupeWindowMs);
+  const targets: TargetCheck[] = [];
+  if (bento !== undefined) {
+    targets.push(
+      {
+        target: 'saturation ≥ 1.5× Bento (relay ÷ Bento round by round: median, range)',
+        results: each((relay) => {
+          const byRound = spread(relay.saturationPerSecond.map((perSecond, i) => perSecond / (bento.saturationPerSecond[i] ?? NaN)));
+          return { measured: `${ratio(byRound.median)} (${ratio(byRound.min)}–${ratio(byRound.max)})`, met: byRound.median >= 1.5 };
+        }),
+      },
+      { target: `CPU per callback at ${cpuRate}/s, all relay processes + broker, ≤ 0.8× Bento + broker`, results: each((relay) => toBento(relay, cpuOf, 0.8, 'µs')) },
+      { target: "callback-to-record p99 at 2,000/s ≤ 2× Bento's", results: each((relay) => toBento(relay, (s) => s.recordMsAtRate['2000']?.p99, 2, 'ms')) },
+      { target: "answer p99 at 500/s ≤ 2× Bento's", results: each((relay) => toBento(relay, (s) => s.answerMsAtRate['500']?.p99, 2, 'ms')) },
+    );
+  }
+  targets.push(
+    {
+      target: `steady answer p99 ≤ 10 ms and p99.9 ≤ 50 ms at ${settings.soakRate.toLocaleString('en-US')}/s with the dedupe table pruning (soak, second half)`,
+      results: each((relay) => {
+        const run = pruning(relay.server);
+        return run === undefined ? undefined : { measured: `${run.steady.p99} / ${run.steady.p999} ms`, met: run.steady.p99 <= 10 && run.steady.p999 <= 50 };
+      }),
+    },
+    {
+      target: "RSS of all relay processes together ≤ 300 MB (sum of each one's peak; PSS, shared pages once, beside it)",
+      results: each((relay) => ({ measured: `${relay.peakRssMb} MB (PSS ${relay.maxPssMb} MB)`, met: relay.peakRssMb <= 300 })),
+    },
+    {
+      target: 'every acknowledged callback on the topic, none twice (N = 1: the 1-core shape works)',
+      results: each((relay) =>
+        relay.records === undefined
+          ? undefined
+          : { measured: `${relay.records.onTopic} / ${relay.records.acked}, ${relay.records.duplicates} twice`, met: relay.records.onTopic === relay.records.acked && relay.records.duplicates === 0 },
+      ),
+    },
+  );
+  return targets;
+}
+
 const fmt = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits));
 const thousands = (n: number) => (Number.isNaN(n) ? '–' : Math.round(n).toLocaleString('en-US'));
 const range = (s: Spread, show: (n: number) => string) => (s.min === s.max ? show(s.median) : `${show(s.median)} (${show(s.min)}–${show(s.max)})`);
