@@ -1,7 +1,9 @@
 /**
  * CPU profiles of the relay: a launcher that profiles a Node entry point in-process over a window
- * the bench chooses (the relay's own SIGTERM handling re-raises the signal, so `--cpu-prof` would
- * never get to write its file), and a summarizer of `.cpuprofile` files by self time.
+ * the bench chooses (the one-process relay's SIGTERM handling re-raises the signal, so `--cpu-prof`
+ * would never get to write its file), and a summarizer of `.cpuprofile` files by self time, also
+ * over several profiles cut to a window of the monotonic clock (a relay group's processes run with
+ * `--cpu-prof`: its workers and its supervisor leave with `process.exit`, which writes the file).
  * Samples are taken on wall-clock ticks: time the thread waited for a core on a loaded machine
  * lands in whatever function it was in, so shares are meaningful, absolute ms less so.
  *
@@ -26,6 +28,8 @@ interface ProfileNode {
 }
 
 export interface CpuProfile {
+  /** When sampling started, µs of the monotonic clock (the one of `process.hrtime`, the same in every process of the machine). */
+  startTime: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -62,23 +66,41 @@ function top(map: Map<string, number>, totalMs: number, limit: number): ProfileL
     .map(([name, us]) => ({ name, selfMs: Math.round(us / 1000), percent: Math.round((us / 1000 / totalMs) * 1000) / 10 }));
 }
 
-/** Self time per function and per area; idle time is left out of the total. */
-export function summarizeProfile(profile: CpuProfile, limit = 20): ProfileSummary {
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, index) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+/** A span of the monotonic clock, in µs (`process.hrtime.bigint() / 1000n`). */
+export interface ClockWindow {
+  fromUs: number;
+  toUs: number;
+}
+
+/**
+ * Self time per function and per area over one or more profiles (the processes of a relay group
+ * summed), counting only the samples taken within `window` when one is given (a profile of a
+ * process's whole life, from `--cpu-prof`); idle time is left out of the total.
+ */
+export function summarizeProfile(profiles: CpuProfile | readonly CpuProfile[], limit = 20, window?: ClockWindow): ProfileSummary {
   const byArea = new Map<string, number>();
   const byFunction = new Map<string, number>();
   let totalUs = 0;
-  for (const [id, us] of selfUs) {
-    const frame = byId.get(id)?.callFrame;
-    if (frame === undefined || frame.functionName === '(idle)') continue;
-    totalUs += us;
-    const area = areaOf(frame);
-    byArea.set(area, (byArea.get(area) ?? 0) + us);
-    const where = frame.url === '' ? '' : ` ${area === 'relay code' ? frame.url.replace(/.*\/dist\//, '') : area}:${frame.lineNumber + 1}`;
-    const name = `${frame.functionName || '(anonymous)'}${where}`;
-    byFunction.set(name, (byFunction.get(name) ?? 0) + us);
+  const list: readonly CpuProfile[] = 'nodes' in profiles ? [profiles] : profiles;
+  for (const profile of list) {
+    const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+    const selfUs = new Map<number, number>();
+    let at = profile.startTime;
+    profile.samples.forEach((id, index) => {
+      const delta = profile.timeDeltas[index] ?? 0;
+      at += delta;
+      if (window === undefined || (at >= window.fromUs && at <= window.toUs)) selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
+    });
+    for (const [id, us] of selfUs) {
+      const frame = byId.get(id)?.callFrame;
+      if (frame === undefined || frame.functionName === '(idle)') continue;
+      totalUs += us;
+      const area = areaOf(frame);
+      byArea.set(area, (byArea.get(area) ?? 0) + us);
+      const where = frame.url === '' ? '' : ` ${area === 'relay code' ? frame.url.replace(/.*\/dist\//, '') : area}:${frame.lineNumber + 1}`;
+      const name = `${frame.functionName || '(anonymous)'}${where}`;
+      byFunction.set(name, (byFunction.get(name) ?? 0) + us);
+    }
   }
   const totalMs = totalUs / 1000;
   return { totalMs: Math.round(totalMs), byArea: top(byArea, totalMs, limit), byFunction: top(byFunction, totalMs, limit) };
@@ -89,7 +111,7 @@ export function profileMarkdown(summary: ProfileSummary, window?: { callbacks: n
   const perCallback =
     window === undefined || window.callbacks === 0
       ? ''
-      : `; ${window.callbacks} callbacks acknowledged in the window, relay CPU time (from /proc) ${window.cpuMs} ms: ` +
+      : `; ${window.callbacks} callbacks acknowledged in the window, CPU time of these processes (from /proc) ${window.cpuMs} ms: ` +
         `${Math.round((window.cpuMs * 1000) / window.callbacks)} µs per callback`;
   const table = (title: string, lines: ProfileLine[]) =>
     [`| ${title} | self ms | % of busy |`, '|---|---:|---:|', ...lines.map((l) => `| \`${l.name}\` | ${l.selfMs} | ${l.percent} |`)].join('\n');

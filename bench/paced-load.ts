@@ -14,6 +14,8 @@ export interface PacedLoadOptions {
   connections: number;
   /** Also report latency per window of this many ms of due time (the soak's time series). */
   windowMs?: number;
+  /** Also report the latency of the callbacks due from this second of the run on (the soak's steady part). */
+  tailFromSeconds?: number;
 }
 
 /** Answers of the callbacks due within one window of a paced run. */
@@ -23,11 +25,13 @@ export interface LatencyWindow {
   answered: number;
   p50: number;
   p99: number;
+  p999: number;
 }
 
-/** A paced run's result, with its windows when `windowMs` was given. */
+/** A paced run's result, with its windows when `windowMs` was given, its tail when `tailFromSeconds` was. */
 export interface PacedLoadResult extends LoadResult {
   windows?: LatencyWindow[];
+  tail?: LatencyWindow;
 }
 
 /**
@@ -44,6 +48,7 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
   const latencies: number[] = [];
   /** Latencies by window of due time, when windows are asked for. */
   const byWindow: number[][] = [];
+  const tail: number[] = [];
   const acked = new Set<number>();
   let duplicatesSent = 0;
   let sent = 0;
@@ -77,6 +82,7 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
             ok += 1;
             latencies.push(lastAnswerAt - due);
             if (options.windowMs !== undefined) (byWindow[Math.floor((due - start) / options.windowMs)] ??= []).push(lastAnswerAt - due);
+            if (options.tailFromSeconds !== undefined && due - start >= options.tailFromSeconds * 1000) tail.push(lastAnswerAt - due);
             acked.add(next.id);
             if (next.duplicate) duplicatesSent += 1;
           } else {
@@ -107,14 +113,12 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const round = (n: number) => Math.round(n * 10) / 10;
+  const windowOf = (fromSeconds: number, values: number[]): LatencyWindow => {
+    values.sort((a, b) => a - b);
+    return { fromSeconds, answered: values.length, p50: round(percentile(values, 50)), p99: round(percentile(values, 99)), p999: round(percentile(values, 99.9)) };
+  };
   const windowMs = options.windowMs;
-  const windows =
-    windowMs === undefined
-      ? undefined
-      : Array.from(byWindow, (values = [], index) => {
-          values.sort((a, b) => a - b);
-          return { fromSeconds: (index * windowMs) / 1000, answered: values.length, p50: round(percentile(values, 50)), p99: round(percentile(values, 99)) };
-        });
+  const windows = windowMs === undefined ? undefined : Array.from(byWindow, (values = [], index) => windowOf((index * windowMs) / 1000, values));
   return {
     offeredRate: options.rate,
     seconds: options.seconds,
@@ -134,5 +138,6 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
     ackedIds: [...acked],
     duplicatesSent,
     ...(windows !== undefined && { windows }),
+    ...(options.tailFromSeconds !== undefined && { tail: windowOf(options.tailFromSeconds, tail) }),
   };
 }

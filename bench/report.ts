@@ -4,12 +4,19 @@ import type { RecordCheck } from './record-checker.ts';
 import type { SoakReport } from './soak.ts';
 
 /** Every server the bench can measure, in the order of the tables. */
-export const SERVER_NAMES = ['relay', 'relay-sync-off', 'relay-at-least-once', 'bento', 'franz-relay', 'baseline'] as const;
+export const SERVER_NAMES = ['relay', 'relay-1', 'relay-sync-off', 'relay-at-least-once', 'bento', 'franz-relay', 'baseline'] as const;
 export type ServerName = (typeof SERVER_NAMES)[number];
+/**
+ * The servers of `npm run bench` without `--servers=`: the relay's two shapes, the peers and the
+ * baseline. The relay's variants (sync off, at-least-once) run when named: each one adds a tenth
+ * of a run's phases to answer a question the run of 2026-12-02 answered.
+ */
+export const DEFAULT_SERVERS: readonly ServerName[] = ['relay', 'relay-1', 'bento', 'franz-relay', 'baseline'];
 
 /** What each server is, for the reports. */
 export const SERVER_LABELS: Record<ServerName, string> = {
-  relay: 'relay (default durability)',
+  relay: 'relay, N acceptors (the default)',
+  'relay-1': 'relay in one process (N = 1)',
   'relay-sync-off': 'relay, sync off',
   'relay-at-least-once': 'relay, at-least-once (delivery before transactions)',
   bento: 'Bento 1.17',
@@ -34,10 +41,10 @@ export interface PhaseReport extends Omit<LoadResult, 'ackedIds'> {
   callbackToRecordMs?: { p50: number; p99: number; max: number };
 }
 
+/** One goal of the issue, checked for each shape of the relay that ran. */
 export interface TargetCheck {
   target: string;
-  measured: string;
-  met: boolean;
+  results: Partial<Record<ServerName, { measured: string; met: boolean }>>;
 }
 
 /** Smallest, median and largest of a few values (the saturation rounds). */
@@ -57,12 +64,20 @@ export interface ServerSummary {
   relayRatio: Spread;
   /** Answer latency at each fixed offered rate (the key), in ms. */
   answerMsAtRate: Record<string, { p50: number; p99: number }>;
+  /** Callback-to-record latency at each fixed offered rate (servers that publish), in ms. */
+  recordMsAtRate: Record<string, { p50: number; p99: number }>;
   /**
    * CPU time per answered callback at the fixed rate `cpuRate`, in µs: the server's process and
    * the broker; `answeredPerSecond` tells whether the server kept up with that rate.
    */
   cpuPerCallbackUs?: { process: number; broker: number; answeredPerSecond: number };
+  /** Processes of the server (a relay group: supervisor, acceptors, delivery), most seen in a phase. */
+  processes: number;
+  /** Over the run, all processes together: the sum of each one's peak RSS (VmHWM), an upper bound. */
   peakRssMb: number;
+  /** Over the run, all processes together: the highest sampled sum of RSS, and of PSS (shared pages divided among their processes). */
+  maxRssMb: number;
+  maxPssMb: number;
   /** Records read back from the topic, over all phases (servers that publish). */
   records?: { acked: number; onTopic: number; duplicates: number };
 }
@@ -85,7 +100,6 @@ export interface BenchReport {
   };
   /** In the order they ran (interleaved: see docs/benchmark.md). */
   phases: PhaseReport[];
-  peakRssMb: Record<string, number>;
   topicDuplicates: Record<string, number>;
   /** Servers asked for that did not run, with the reason (e.g. Go is not on PATH). */
   skipped: Record<string, string>;
@@ -94,7 +108,12 @@ export interface BenchReport {
   summaries: ServerSummary[];
   /** The relay at a steady rate with and without pruning (bench/soak.ts); absent when the relay did not run. */
   soak?: SoakReport;
-  ratios: { relaySaturationVsBaseline: number; relaySyncOffSaturationVsBaseline: number; relayVsSyncOff: number };
+  /** Why the soak did not finish (its relay exited, say), when it did not. */
+  soakFailure?: string;
+  /** Saturation, median of the rounds: the relay against bare Fastify, against Bento, against the one-process relay. */
+  ratios: { relaySaturationVsBaseline: number; relayVsBento: number; relayVsRelay1: number };
+  /** Acceptor processes of the default relay (ACCEPTOR_PROCESSES=auto: the CPUs Node sees). */
+  acceptors: number;
   targets: TargetCheck[];
 }
 
@@ -112,12 +131,7 @@ export function spread(values: readonly number[]): Spread {
 }
 
 /** Per-server figures from the phases of one run. */
-export function summarize(
-  phases: readonly PhaseReport[],
-  peakRssMb: Record<string, number>,
-  topicDuplicates: Record<string, number>,
-  cpuRate: number,
-): ServerSummary[] {
+export function summarize(phases: readonly PhaseReport[], topicDuplicates: Record<string, number>, cpuRate: number): ServerSummary[] {
   const rounds = (server: ServerName) =>
     phases
       .filter((p) => p.server === server && p.phase === 'saturation')
@@ -129,9 +143,12 @@ export function summarize(
     const own = phases.filter((p) => p.server === server);
     const saturationPerSecond = rounds(server);
     const answerMsAtRate: ServerSummary['answerMsAtRate'] = {};
+    const recordMsAtRate: ServerSummary['recordMsAtRate'] = {};
     for (const p of own.filter((q) => q.phase === 'fixed rate')) {
       answerMsAtRate[String(p.offeredRate)] = { p50: p.latencyMs.p50, p99: p.latencyMs.p99 };
+      if (p.callbackToRecordMs !== undefined) recordMsAtRate[String(p.offeredRate)] = { p50: p.callbackToRecordMs.p50, p99: p.callbackToRecordMs.p99 };
     }
+    const most = (value: (p: PhaseReport) => number) => Math.max(0, ...own.map(value));
     const atCpuRate = own.find((p) => p.phase === 'fixed rate' && p.offeredRate === cpuRate && p.answered > 0);
     const published = own.filter((p) => p.onTopic !== undefined);
     return {
@@ -140,6 +157,7 @@ export function summarize(
       saturation: spread(saturationPerSecond),
       relayRatio: spread(saturationPerSecond.map((perSecond, i) => (relayRounds[i] ?? NaN) / perSecond)),
       answerMsAtRate,
+      recordMsAtRate,
       cpuPerCallbackUs:
         atCpuRate === undefined
           ? undefined
@@ -148,7 +166,10 @@ export function summarize(
               broker: Math.round((atCpuRate.brokerCpuSeconds * 1e6) / atCpuRate.answered),
               answeredPerSecond: atCpuRate.ackedPerSecond,
             },
-      peakRssMb: peakRssMb[server] ?? NaN,
+      processes: most((p) => p.usage.processes),
+      peakRssMb: most((p) => p.usage.peakRssMb),
+      maxRssMb: most((p) => p.usage.maxRssMb),
+      maxPssMb: most((p) => p.usage.maxPssMb),
       records:
         published.length === 0
           ? undefined
@@ -159,6 +180,68 @@ export function summarize(
             },
     };
   });
+}
+
+/** The goals of issue 18 (same run, same broker, default durability, exactly once), for each shape of the relay that ran. */
+export function checkGoals(
+  summaries: readonly ServerSummary[],
+  soak: SoakReport | undefined,
+  settings: { cpuRate: number; soakRate: number; soakDedupeWindowMs: number },
+): TargetCheck[] {
+  const bento = summaries.find((s) => s.server === 'bento');
+  const shapes = summaries.filter((s) => s.server === 'relay' || s.server === 'relay-1');
+  const each = (check: (relay: ServerSummary) => { measured: string; met: boolean } | undefined): TargetCheck['results'] =>
+    Object.fromEntries(shapes.flatMap((relay) => {
+      const result = check(relay);
+      return result === undefined ? [] : [[relay.server, result]];
+    }));
+  const ratio = (n: number) => `${n.toFixed(2)}×`;
+  const cpuRate = settings.cpuRate.toLocaleString('en-US');
+  const cpuOf = (s: ServerSummary | undefined) => (s?.cpuPerCallbackUs === undefined ? NaN : s.cpuPerCallbackUs.process + s.cpuPerCallbackUs.broker);
+  const toBento = (relay: ServerSummary, value: (s: ServerSummary) => number | undefined, most: number, unit: string) => {
+    const mine = value(relay);
+    const theirs = bento === undefined ? undefined : value(bento);
+    if (mine === undefined || theirs === undefined || Number.isNaN(mine) || Number.isNaN(theirs)) return undefined;
+    return { measured: `${Math.round(mine)} ${unit} ÷ ${Math.round(theirs)} ${unit} = ${ratio(mine / theirs)}`, met: mine / theirs <= most };
+  };
+  const pruning = (server: ServerName) => soak?.runs.find((run) => run.server === server && run.dedupeWindowMs === settings.soakDedupeWindowMs);
+  const targets: TargetCheck[] = [];
+  if (bento !== undefined) {
+    targets.push(
+      {
+        target: 'saturation ≥ 1.5× Bento (relay ÷ Bento round by round: median, range)',
+        results: each((relay) => {
+          const byRound = spread(relay.saturationPerSecond.map((perSecond, i) => perSecond / (bento.saturationPerSecond[i] ?? NaN)));
+          return { measured: `${ratio(byRound.median)} (${ratio(byRound.min)}–${ratio(byRound.max)})`, met: byRound.median >= 1.5 };
+        }),
+      },
+      { target: `CPU per callback at ${cpuRate}/s, all relay processes + broker, ≤ 0.8× Bento + broker`, results: each((relay) => toBento(relay, cpuOf, 0.8, 'µs')) },
+      { target: "callback-to-record p99 at 2,000/s ≤ 2× Bento's", results: each((relay) => toBento(relay, (s) => s.recordMsAtRate['2000']?.p99, 2, 'ms')) },
+      { target: "answer p99 at 500/s ≤ 2× Bento's", results: each((relay) => toBento(relay, (s) => s.answerMsAtRate['500']?.p99, 2, 'ms')) },
+    );
+  }
+  targets.push(
+    {
+      target: `steady answer p99 ≤ 10 ms and p99.9 ≤ 50 ms at ${settings.soakRate.toLocaleString('en-US')}/s with the dedupe table pruning (soak, second half)`,
+      results: each((relay) => {
+        const run = pruning(relay.server);
+        return run === undefined ? undefined : { measured: `${run.steady.p99} / ${run.steady.p999} ms`, met: run.steady.p99 <= 10 && run.steady.p999 <= 50 };
+      }),
+    },
+    {
+      target: "RSS of all relay processes together ≤ 300 MB (sum of each one's peak; PSS, shared pages once, beside it)",
+      results: each((relay) => ({ measured: `${relay.peakRssMb} MB (PSS ${relay.maxPssMb} MB)`, met: relay.peakRssMb <= 300 })),
+    },
+    {
+      target: 'every acknowledged callback on the topic, none twice (N = 1: the 1-core shape works)',
+      results: each((relay) =>
+        relay.records === undefined
+          ? undefined
+          : { measured: `${relay.records.onTopic} / ${relay.records.acked}, ${relay.records.duplicates} twice`, met: relay.records.onTopic === relay.records.acked && relay.records.duplicates === 0 },
+      ),
+    },
+  );
+  return targets;
 }
 
 const fmt = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits));
@@ -186,7 +269,15 @@ export function summaryTable(report: BenchReport): string {
         return at === undefined ? '–' : `${fmt(at.p50, 1)} / ${fmt(at.p99, 1)}`;
       }),
     ),
-    row(`CPU per callback at ${thousands(report.load.cpuRate)}/s, µs: process + broker`, (s) => {
+    ...rates
+      .filter((rate) => summaries.some((s) => s.recordMsAtRate[rate] !== undefined))
+      .map((rate) =>
+        row(`callback to record p50 / p99 at ${thousands(Number(rate))}/s, ms`, (s) => {
+          const at = s.recordMsAtRate[rate];
+          return at === undefined ? '–' : `${fmt(at.p50)} / ${fmt(at.p99)}`;
+        }),
+      ),
+    row(`CPU per callback at ${thousands(report.load.cpuRate)}/s, µs: all processes + broker`, (s) => {
       const cpu = s.cpuPerCallbackUs;
       if (cpu === undefined) return '–';
       const behind = cpu.answeredPerSecond < 0.95 * report.load.cpuRate ? ` (fell behind: ${thousands(cpu.answeredPerSecond)}/s)` : '';
@@ -197,7 +288,9 @@ export function summaryTable(report: BenchReport): string {
       if (s.server === 'relay' || cpu === undefined || relayCpu === undefined) return s.server === 'relay' ? '1' : '–';
       return fmt((relayCpu.process + relayCpu.broker) / (cpu.process + cpu.broker), 2);
     }),
-    row('peak RSS, MB', (s) => fmt(s.peakRssMb)),
+    row('processes', (s) => String(s.processes)),
+    row("RSS of all processes, MB: sum of each one's peak / highest sampled sum", (s) => `${fmt(s.peakRssMb)} / ${fmt(s.maxRssMb)}`),
+    row('PSS of all processes (shared pages counted once), MB: highest sampled sum', (s) => fmt(s.maxPssMb)),
     row('records on the topic / acknowledged; published twice', (s) =>
       s.records === undefined ? '–' : `${s.records.onTopic === s.records.acked ? 'all' : `**${s.records.onTopic} / ${s.records.acked}**`}; ${s.records.duplicates}`,
     ),
@@ -214,7 +307,7 @@ const phaseLabel = (p: PhaseReport) => (p.round === undefined ? p.phase : `${p.p
 
 export function markdownTable(report: BenchReport): string {
   const header =
-    '| server | phase | offered/s | acked/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | CPU % (run-queue wait %) | RSS MB | broker CPU % | on topic / acked | c2r p50 ms | c2r p99 ms |';
+    '| server | phase | offered/s | acked/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | CPU % (run-queue wait %) | RSS / PSS MB | broker CPU % | on topic / acked | c2r p50 ms | c2r p99 ms |';
   const order = (p: PhaseReport) => SERVER_NAMES.indexOf(p.server) * 1e9 + (p.phase === 'saturation' ? 1e8 + (p.round ?? 0) : (p.offeredRate ?? 0));
   const rows = [...report.phases]
     .sort((a, b) => order(a) - order(b))
@@ -230,14 +323,23 @@ export function markdownTable(report: BenchReport): string {
         fmt(p.latencyMs.max, 1),
         String(p.non2xx + p.errors + p.timeouts),
         `${p.usage.cpuPercent} (${p.usage.cpuWaitPercent})`,
-        String(p.usage.maxRssMb),
+        `${p.usage.maxRssMb} / ${p.usage.maxPssMb}`,
         String(p.brokerCpuPercent),
         p.onTopic === undefined ? '–' : `${p.onTopic} / ${p.acked}`,
         fmt(p.callbackToRecordMs?.p50),
         fmt(p.callbackToRecordMs?.p99),
       ].join(' | '),
     );
-  const targets = report.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'met' : '**not met**'} |`);
+  const shapes = SERVER_NAMES.filter((name) => report.targets.some((t) => t.results[name] !== undefined));
+  const targets = report.targets.map(
+    (t) =>
+      `| ${t.target} | ${shapes
+        .map((name) => {
+          const result = t.results[name];
+          return result === undefined ? '–' : `${result.measured}: ${result.met ? 'met' : '**not met**'}`;
+        })
+        .join(' | ')} |`,
+  );
   const skipped = Object.entries(report.skipped);
   const m = report.machine;
   const l = report.load;
@@ -247,7 +349,9 @@ export function markdownTable(report: BenchReport): string {
     `Load: fixed rates paced evenly (open loop, latency from each callback's due time), ${l.secondsPerPhase} s each; saturation with autocannon, ` +
       `${l.saturationRounds} rounds of ${l.secondsPerSaturationRound} s; servers interleaved, in a rotated order at each step; up to ${l.connections} connections, mean body ${l.meanBodyBytes} B, ` +
       `${l.meanMembers.toFixed(1)} members per callback, ${Math.round(l.duplicateShare * 100)}% exact duplicates; ` +
-      `relay run as \`node ${l.relayNodeOptions} <build>/main.js\` (the flags of \`npm start\`).`,
+      `relay run as \`node ${l.relayNodeOptions} <build>/main.js\` (the flags of \`npm start\`); \`relay\` with its default ACCEPTOR_PROCESSES=auto, ` +
+      `here ${report.acceptors} acceptor processes, one delivery process and the supervisor; \`relay-1\` with ACCEPTOR_PROCESSES=1, the whole relay in one process. ` +
+      `CPU and memory are those of all a server's processes, summed.`,
     ...(skipped.length === 0 ? [] : [`Not run: ${skipped.map(([name, why]) => `${name} (${why})`).join(', ')}.`]),
     ...Object.entries(report.recordChecks)
       .filter(([, check]) => check.firstProblem !== undefined)
@@ -259,19 +363,18 @@ export function markdownTable(report: BenchReport): string {
     `|${header.split('|').slice(1, -1).map(() => '---').join('|')}|`,
     ...rows.map((r) => `| ${r} |`),
     '',
-    `Peak RSS (VmHWM): ${Object.entries(report.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}. ` +
-      `Records published twice: ${Object.entries(report.topicDuplicates).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
-    `Saturation (median of the rounds) vs bare Fastify: relay ${fmt(report.ratios.relaySaturationVsBaseline, 2)}, relay without sync ${fmt(report.ratios.relaySyncOffSaturationVsBaseline, 2)}; ` +
-      `relay vs relay without sync ${fmt(report.ratios.relayVsSyncOff, 2)}.`,
+    `Records published twice: ${Object.entries(report.topicDuplicates).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    `Saturation (median of the rounds): the relay ÷ bare Fastify ${fmt(report.ratios.relaySaturationVsBaseline, 2)}, ÷ Bento ${fmt(report.ratios.relayVsBento, 2)}, ` +
+      `÷ the one-process relay ${fmt(report.ratios.relayVsRelay1, 2)}.`,
     '',
-    '| target | measured | |',
-    '|---|---|---|',
+    `| goal (issue 18) | ${shapes.join(' | ')} |`,
+    `|---|${shapes.map(() => '---').join('|')}|`,
     ...targets,
     '',
   ].join('\n');
 }
 
-const COLORS: Record<ServerName, string> = { relay: '#d62728', 'relay-sync-off': '#ff7f0e', 'relay-at-least-once': '#8c564b', bento: '#2ca02c', 'franz-relay': '#9467bd', baseline: '#1f77b4' };
+const COLORS: Record<ServerName, string> = { relay: '#d62728', 'relay-1': '#e377c2', 'relay-sync-off': '#ff7f0e', 'relay-at-least-once': '#8c564b', bento: '#2ca02c', 'franz-relay': '#9467bd', baseline: '#1f77b4' };
 
 /** Answer latency p50 (dashed) and p99 (solid) against offered rate, log-scale latency. */
 export function latencySvg(report: BenchReport): string {

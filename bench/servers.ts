@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ROLE_ENV } from '../apps/relay/src/processes/process-role.ts';
+import { processTree, startEnv } from './process-sampler.ts';
 
 /** A server under test, running as its own process. */
 export interface ServerProcess {
@@ -65,7 +67,7 @@ function start(
   let stopping = false;
   const exited = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {
-      if (!stopping) process.stderr.write(`[bench] server ${[command, ...args].join(' ')} exited (${code ?? signal}) unexpectedly:\n${output}\n`);
+      if (!stopping) process.stderr.write(`[bench] server ${[command, ...args].join(' ')} (pid ${child.pid}) exited (${code ?? signal}) unexpectedly at ${new Date().toISOString()}:\n${output}\n`);
       resolve();
     }),
   );
@@ -97,7 +99,9 @@ export interface RelayOptions {
   outboxSync: 'process' | 'power' | 'off';
   /** KAFKA_DELIVERY: exactly-once (the default) or at-least-once (the idempotent producer, as before transactions). */
   delivery: 'exactly-once' | 'at-least-once';
-  /** Node flags for the relay process, as production runs it (`npm start`). */
+  /** ACCEPTOR_PROCESSES; unset, the relay's default (`auto`: one acceptor per CPU, a group when that is more than one). */
+  acceptors?: string;
+  /** Node flags for the relay's processes, as production runs it (`npm start`); a group's workers inherit them. */
   nodeOptions: string;
   /** A launcher script and its arguments to run the entry through (e.g. the CPU profiler). */
   launcher?: string[];
@@ -121,6 +125,7 @@ export async function startRelay(options: RelayOptions): Promise<ServerProcess> 
       DATA_DIR: dataDir,
       OUTBOX_SYNC: options.outboxSync,
       KAFKA_DELIVERY: options.delivery,
+      ...(options.acceptors !== undefined && { ACCEPTOR_PROCESSES: options.acceptors }),
       // Node flags of the relay process only (heap limits), not of the bench itself.
       NODE_OPTIONS: options.nodeOptions,
       LOG_LEVEL: 'warn',
@@ -129,6 +134,16 @@ export async function startRelay(options: RelayOptions): Promise<ServerProcess> 
     await freePort(),
     () => rmSync(dataDir, { recursive: true, force: true }),
   );
+}
+
+/**
+ * The role of each process of a running relay, by pid: `acceptor` and `delivery` (a group's
+ * workers, from the RELAY_PROCESS_ROLE their supervisor started them with), `supervisor` (a
+ * group's primary) or `relay` (the relay in one process, ACCEPTOR_PROCESSES=1).
+ */
+export function relayRoles(pid: number): Map<number, string> {
+  const tree = processTree(pid);
+  return new Map(tree.map((p) => [p, startEnv(p, ROLE_ENV) ?? (tree.length > 1 ? 'supervisor' : 'relay')]));
 }
 
 /** The bare Fastify baseline. */

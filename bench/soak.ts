@@ -12,9 +12,13 @@ export interface SoakWindow extends LatencyWindow {
 
 /** One relay's soak run. */
 export interface SoakRun {
+  /** The relay soaked (the default group, or `relay-1`: ACCEPTOR_PROCESSES=1). */
+  server: string;
   /** DEDUPE_WINDOW_MS of this run. */
   dedupeWindowMs: number;
   windows: SoakWindow[];
+  /** The callbacks due in the second half of the run: the steady state (pruning all through in a run with the short window). */
+  steady: LatencyWindow;
   /** Event ids forgotten over the run. */
   forgotten: number;
 }
@@ -23,14 +27,21 @@ export interface SoakReport {
   rate: number;
   seconds: number;
   windowSeconds: number;
-  /** The relay with a short deduplication window (pruning from its end on), then with the default one (no pruning within the run). */
-  pruning: SoakRun;
-  notPruning: SoakRun;
+  /** In the order they ran: each relay with the short deduplication window (pruning from its end on), then the default relay with the default one (no pruning within the run). */
+  runs: SoakRun[];
+}
+
+/** A relay to soak: its name in the report and the settings that make it (e.g. ACCEPTOR_PROCESSES=1). */
+export interface SoakRelay {
+  server: string;
+  env: Record<string, string>;
 }
 
 export interface SoakOptions {
   /** Starts a relay with the given settings (a fresh outbox each time). */
   startRelay: (env: Record<string, string>) => Promise<ServerProcess>;
+  /** The relays soaked with the short window; the first is also soaked with the default window. */
+  relays: SoakRelay[];
   pool: CallbackPool;
   rate: number;
   seconds: number;
@@ -43,7 +54,7 @@ export interface SoakOptions {
   log: (message: string) => void;
 }
 
-/** The relay's count of forgotten event ids, read from its `/metrics`. */
+/** The relay's count of forgotten event ids, read from its `/metrics` (a group's acceptor answers with the group's sum). */
 async function forgottenSoFar(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   // One series (the relay adds a default `service` label): `name{service="relay"} 42`.
@@ -53,8 +64,8 @@ async function forgottenSoFar(url: string): Promise<number> {
 }
 
 /** One relay at the soak's rate, with the forgotten ids read at every window's end. */
-async function soakRun(options: SoakOptions, dedupeWindowMs: number): Promise<SoakRun> {
-  const server = await options.startRelay({ DEDUPE_WINDOW_MS: String(dedupeWindowMs) });
+async function soakRun(options: SoakOptions, relay: SoakRelay, dedupeWindowMs: number): Promise<SoakRun> {
+  const server = await options.startRelay({ ...relay.env, DEDUPE_WINDOW_MS: String(dedupeWindowMs) });
   try {
     await runPacedLoad({ url: server.url, pool: options.pool, seconds: 3, connections: options.connections, rate: 1000 });
     const base = await forgottenSoFar(server.url);
@@ -62,17 +73,26 @@ async function soakRun(options: SoakOptions, dedupeWindowMs: number): Promise<So
     const timer = setInterval(() => void forgottenSoFar(server.url).then((n) => marks.push(n - base), () => undefined), options.windowMs);
     let load;
     try {
-      load = await runPacedLoad({ url: server.url, pool: options.pool, seconds: options.seconds, connections: options.connections, rate: options.rate, windowMs: options.windowMs });
+      load = await runPacedLoad({
+        url: server.url,
+        pool: options.pool,
+        seconds: options.seconds,
+        connections: options.connections,
+        rate: options.rate,
+        windowMs: options.windowMs,
+        tailFromSeconds: options.seconds / 2,
+      });
     } finally {
       clearInterval(timer);
     }
     const total = (await forgottenSoFar(server.url)) - base;
     const windows = (load.windows ?? []).map((window, index) => ({ ...window, forgotten: (marks[index] ?? total) - (index === 0 ? 0 : (marks[index - 1] ?? total)) }));
+    const steady = load.tail!;
     options.log(
-      `soak, DEDUPE_WINDOW_MS=${dedupeWindowMs}: p99 by ${options.windowMs / 1000} s window ${windows.map((w) => w.p99).join(' ')} ms; ` +
-        `ids forgotten ${windows.map((w) => w.forgotten).join(' ')}; non-2xx ${load.non2xx}, errors ${load.errors}`,
+      `soak ${relay.server}, DEDUPE_WINDOW_MS=${dedupeWindowMs}: p99 by ${options.windowMs / 1000} s window ${windows.map((w) => w.p99).join(' ')} ms; ` +
+        `second half p99 ${steady.p99} p99.9 ${steady.p999} ms; ids forgotten ${windows.map((w) => w.forgotten).join(' ')}; non-2xx ${load.non2xx}, errors ${load.errors}`,
     );
-    return { dedupeWindowMs, windows, forgotten: total };
+    return { server: relay.server, dedupeWindowMs, windows, steady, forgotten: total };
   } finally {
     await server.stop();
   }
@@ -83,33 +103,39 @@ async function soakRun(options: SoakOptions, dedupeWindowMs: number): Promise<So
  * window, so that from its end on every second prunes a second's worth of event ids (in chunks of
  * 500, the event loop free between them), and once with the default window, which prunes nothing
  * within the run: the same load, one run after the other on the same broker. Answer latency by
- * window beside the ids forgotten in it shows whether pruning reaches the answers.
+ * window beside the ids forgotten in it shows whether pruning reaches the answers; the second
+ * half of each run is its steady state (p99 and p99.9). Further relays (the one-process relay)
+ * get the pruning run only.
  */
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
-  options.log(`soak: ${options.rate}/s for ${options.seconds} s, DEDUPE_WINDOW_MS ${options.dedupeWindowMs} then ${options.defaultDedupeWindowMs}`);
-  const pruning = await soakRun(options, options.dedupeWindowMs);
-  const notPruning = await soakRun(options, options.defaultDedupeWindowMs);
-  return { rate: options.rate, seconds: options.seconds, windowSeconds: options.windowMs / 1000, pruning, notPruning };
+  options.log(`soak: ${options.rate}/s for ${options.seconds} s, ${options.relays.map((r) => r.server).join(' and ')} with DEDUPE_WINDOW_MS ${options.dedupeWindowMs}, then ${options.relays[0].server} with ${options.defaultDedupeWindowMs}`);
+  const runs: SoakRun[] = [];
+  for (const relay of options.relays) runs.push(await soakRun(options, relay, options.dedupeWindowMs));
+  runs.push(await soakRun(options, options.relays[0], options.defaultDedupeWindowMs));
+  return { rate: options.rate, seconds: options.seconds, windowSeconds: options.windowMs / 1000, runs };
 }
 
-/** The soak as a markdown table: one row per window, both runs side by side. */
+const runLabel = (run: SoakRun) => `${run.server}, DEDUPE_WINDOW_MS=${run.dedupeWindowMs}`;
+
+/** The soak as markdown: the steady state of each run, then one row per window, the runs side by side. */
 export function soakTable(soak: SoakReport): string {
-  const { pruning, notPruning } = soak;
-  const rows = pruning.windows.map((window, index) => {
-    const other = notPruning.windows[index];
-    return `| ${window.fromSeconds}–${window.fromSeconds + soak.windowSeconds} | ${window.forgotten} | ${window.p50} / ${window.p99} | ${other === undefined ? '–' : `${other.p50} / ${other.p99}`} |`;
+  const { runs } = soak;
+  const rows = (runs[0]?.windows ?? []).map((window, index) => {
+    const cells = runs.map((run) => {
+      const w = run.windows[index];
+      return w === undefined ? '–' : `${w.p50} / ${w.p99}`;
+    });
+    return `| ${window.fromSeconds}–${window.fromSeconds + soak.windowSeconds} | ${runs.map((run) => run.windows[index]?.forgotten ?? '–').join(' / ')} | ${cells.join(' | ')} |`;
   });
-  const maxP99 = (windows: SoakWindow[]) => Math.max(...windows.map((w) => w.p99));
-  const whilePruning = pruning.windows.filter((w) => w.forgotten > 0);
-  const beforePruning = pruning.windows.filter((w) => w.forgotten === 0);
   return [
-    `Soak: ${soak.rate} callbacks/s for ${soak.seconds} s, the relay with DEDUPE_WINDOW_MS=${pruning.dedupeWindowMs} ` +
-      `(${pruning.forgotten} event ids forgotten during the run) and with the default ${notPruning.dedupeWindowMs} (${notPruning.forgotten} forgotten), one after the other.`,
-    `Worst window p99: ${whilePruning.length === 0 ? '–' : maxP99(whilePruning)} ms while pruning, ${beforePruning.length === 0 ? '–' : maxP99(beforePruning)} ms in the same run before it, ` +
-      `${notPruning.windows.length === 0 ? '–' : maxP99(notPruning.windows)} ms without pruning.`,
+    `Soak: ${soak.rate} callbacks/s for ${soak.seconds} s per run, one run after the other: ${runs.map((run) => `${runLabel(run)} (${run.forgotten} event ids forgotten)`).join('; ')}.`,
     '',
-    `| seconds | ids forgotten (short window) | answer p50 / p99 ms, short window | answer p50 / p99 ms, default window |`,
-    '|---|---|---|---|',
+    `| second half of the run (steady state) | ${runs.map(runLabel).join(' | ')} |`,
+    `|---|${runs.map(() => '---').join('|')}|`,
+    `| answer p50 / p99 / p99.9, ms | ${runs.map((run) => `${run.steady.p50} / ${run.steady.p99} / ${run.steady.p999}`).join(' | ')} |`,
+    '',
+    `| seconds | ids forgotten (${runs.map((run) => run.server).join(' / ')}) | ${runs.map((run) => `answer p50 / p99 ms, ${runLabel(run)}`).join(' | ')} |`,
+    `|---|---|${runs.map(() => '---').join('|')}|`,
     ...rows,
     '',
   ].join('\n');
