@@ -15,7 +15,7 @@ export const DEFAULT_SERVERS: readonly ServerName[] = ['relay', 'relay-1', 'bent
 
 /** What each server is, for the reports. */
 export const SERVER_LABELS: Record<ServerName, string> = {
-  relay: 'relay, N acceptors (the default)',
+  relay: 'relay group, N acceptors',
   'relay-1': 'relay in one process (N = 1)',
   'relay-sync-off': 'relay, sync off',
   'relay-at-least-once': 'relay, at-least-once (delivery before transactions)',
@@ -112,7 +112,7 @@ export interface BenchReport {
   soakFailure?: string;
   /** Saturation, median of the rounds: the relay against bare Fastify, against Bento, against the one-process relay. */
   ratios: { relaySaturationVsBaseline: number; relayVsBento: number; relayVsRelay1: number };
-  /** Acceptor processes of the default relay (ACCEPTOR_PROCESSES=auto: the CPUs Node sees). */
+  /** Acceptor processes of the relay group (`--acceptors`, 2 by default). */
   acceptors: number;
   targets: TargetCheck[];
 }
@@ -349,7 +349,7 @@ export function markdownTable(report: BenchReport): string {
     `Load: fixed rates paced evenly (open loop, latency from each callback's due time), ${l.secondsPerPhase} s each; saturation with autocannon, ` +
       `${l.saturationRounds} rounds of ${l.secondsPerSaturationRound} s; servers interleaved, in a rotated order at each step; up to ${l.connections} connections, mean body ${l.meanBodyBytes} B, ` +
       `${l.meanMembers.toFixed(1)} members per callback, ${Math.round(l.duplicateShare * 100)}% exact duplicates; ` +
-      `relay run as \`node ${l.relayNodeOptions} <build>/main.js\` (the flags of \`npm start\`); \`relay\` with its default ACCEPTOR_PROCESSES=auto, ` +
+      `relay run as \`node ${l.relayNodeOptions} <build>/main.js\` (the flags of \`npm start\`); \`relay\` with ACCEPTOR_PROCESSES=${report.acceptors} (\`--acceptors\`), ` +
       `here ${report.acceptors} acceptor processes, one delivery process and the supervisor; \`relay-1\` with ACCEPTOR_PROCESSES=1, the whole relay in one process. ` +
       `CPU and memory are those of all a server's processes, summed.`,
     ...(skipped.length === 0 ? [] : [`Not run: ${skipped.map(([name, why]) => `${name} (${why})`).join(', ')}.`]),

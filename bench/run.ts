@@ -1,11 +1,11 @@
 /**
- * `npm run bench [-- --quick] [-- --servers=relay,bento,...] [-- --profile]`: the relay and its
- * peers under realistic Tencent load, in one run against one broker.
+ * `npm run bench [-- --quick] [-- --servers=relay,bento,...] [-- --acceptors=N] [-- --profile]`: the
+ * relay and its peers under realistic Tencent load, in one run against one broker.
  *
  * Builds the Go peers on first use (bench/go-peers.ts; skipped when Go is missing), starts a
  * local Kafka broker (scripts/kafka-local) and warms it up, then starts every server at once: the
- * relay from its production build with its defaults (ACCEPTOR_PROCESSES=auto: a group of one
- * acceptor process per CPU and a delivery process), the same relay in one process
+ * relay from its production build as a group (`--acceptors`, 2 by default: N acceptor processes,
+ * a delivery process, the supervisor), the same relay in one process
  * (ACCEPTOR_PROCESSES=1), Bento and the franz-go relay (bench/peers/), and a bare Fastify baseline
  * (the relay's variants, outbox sync off and at-least-once delivery, when named). Each step (a fixed
  * offered rate, or a saturation round) runs every server in turn, in an order rotated at each
@@ -81,7 +81,13 @@ function selectedServers(): ServerName[] {
 
 const isGoPeer = (name: ServerName): name is GoPeer => (GO_PEERS as readonly string[]).includes(name);
 
-/** ACCEPTOR_PROCESSES of the one-process relay (`relay-1`); every other relay runs with the default. */
+/**
+ * Acceptors of the relay group (`relay`, `--acceptors=N`, 2 by default: the relay's own `auto`
+ * gives one process on this 2-core runner, and the group is what is compared); `relay-1` is the
+ * relay in one process (ACCEPTOR_PROCESSES=1).
+ */
+const GROUP_ACCEPTORS = Number(argv.find((arg) => arg.startsWith('--acceptors='))?.slice('--acceptors='.length) ?? 2);
+const GROUP = { ACCEPTOR_PROCESSES: String(GROUP_ACCEPTORS) };
 const ONE_PROCESS = { ACCEPTOR_PROCESSES: '1' };
 
 function relayEntry(): string {
@@ -237,7 +243,7 @@ async function startContender(name: ServerName, context: RunContext): Promise<Co
         outboxSync: name === 'relay-sync-off' ? 'off' : 'process',
         delivery: name === 'relay-at-least-once' ? 'at-least-once' : 'exactly-once',
         nodeOptions: relayNodeOptions(),
-        ...(name === 'relay-1' && { env: ONE_PROCESS }),
+        env: name === 'relay-1' ? ONE_PROCESS : GROUP,
       });
     }
     return { name, server, collector };
@@ -303,7 +309,7 @@ async function benchmark({ brokers, brokerPid, entry, runId, servers, peers, ski
     // A failed soak costs its own table, not the phases measured before it.
     soak = await runSoak({
       ...SOAK,
-      relays: [{ server: 'relay', env: {} }, ...(servers.includes('relay-1') ? [{ server: 'relay-1', env: ONE_PROCESS }] : [])],
+      relays: [{ server: 'relay', env: GROUP }, ...(servers.includes('relay-1') ? [{ server: 'relay-1', env: ONE_PROCESS }] : [])],
       pool,
       connections: CONNECTIONS,
       log,
@@ -353,7 +359,7 @@ async function benchmark({ brokers, brokerPid, entry, runId, servers, peers, ski
     ...(soak !== undefined && { soak }),
     ...(soakFailure !== undefined && { soakFailure }),
     ratios,
-    acceptors: os.availableParallelism(),
+    acceptors: GROUP_ACCEPTORS,
     targets: checkGoals(summaries, soak, { cpuRate: CPU_RATE, soakRate: SOAK.rate, soakDedupeWindowMs: SOAK.dedupeWindowMs }),
   };
   mkdirSync(RESULTS, { recursive: true });
@@ -437,7 +443,7 @@ async function profileOneProcess(brokers: string, entry: string, topic: string):
 }
 
 /**
- * After: the relay as a group (ACCEPTOR_PROCESSES=auto), every process run with `--cpu-prof`
+ * After: the relay as a group (ACCEPTOR_PROCESSES=--acceptors), every process run with `--cpu-prof`
  * (the workers inherit NODE_OPTIONS); each writes its profile when it exits, which the bench cuts
  * to the window and sums by role (the acceptors together).
  */
@@ -452,6 +458,7 @@ async function profileGroup(brokers: string, entry: string, topic: string): Prom
       outboxSync: 'process',
       delivery: 'exactly-once',
       nodeOptions: `${relayNodeOptions()} --cpu-prof --cpu-prof-dir=${dir}`,
+      env: GROUP,
     });
     let window: ProfiledWindow;
     let roles: Map<number, string>;
@@ -493,7 +500,7 @@ async function profileGroup(brokers: string, entry: string, topic: string): Prom
         ].join('\n'),
       );
     return [
-      `## After: the relay as a group (ACCEPTOR_PROCESSES=auto: ${count('acceptor')} acceptors, one delivery process, the supervisor)`,
+      `## After: the relay as a group (ACCEPTOR_PROCESSES=${GROUP_ACCEPTORS}: ${count('acceptor')} acceptors, one delivery process, the supervisor)`,
       '',
       windowLine(window),
       '',

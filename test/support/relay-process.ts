@@ -34,7 +34,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** The env of a relay process: given broker, fresh topics and outbox folder unless overridden. */
+/**
+ * The env of a relay process: given broker, fresh topics and outbox folder unless overridden. A
+ * group of 2 acceptors unless overridden (`auto` would give one process on a 2-core runner): the
+ * specs that start the built relay attack the shape users run on more cores, the in-process
+ * harness the one-process shape.
+ */
 export function relayProcessEnv(brokers: string, overrides: Record<string, string> = {}): Record<string, string> {
   const suffix = randomUUID().slice(0, 8);
   return {
@@ -48,6 +53,7 @@ export function relayProcessEnv(brokers: string, overrides: Record<string, strin
     LOG_LEVEL: 'log',
     SHUTDOWN_TIMEOUT_MS: '5000',
     OUTBOX_PUBLISH_TIMEOUT_MS: '5000',
+    ACCEPTOR_PROCESSES: '2',
     ...overrides,
   };
 }

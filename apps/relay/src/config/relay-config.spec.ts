@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { ConfigError, loadRelayConfig } from './relay-config';
+import { ConfigError, autoAcceptors, loadRelayConfig } from './relay-config';
 
 const minimal = { KAFKA_BROKERS: 'localhost:9092', TENCENT_SDK_APP_IDS: '1400000001' };
 
@@ -17,9 +17,10 @@ describe('loadRelayConfig', () => {
     expect([...config.tencent.sdkAppIds]).toEqual(['1400000001']);
   });
 
-  it('ACCEPTOR_PROCESSES: auto takes the CPUs Node sees, at most 4; a number as given; anything else is refused', () => {
-    expect(loadRelayConfig(minimal).acceptors).toBe(Math.min(4, availableParallelism()));
-    expect(loadRelayConfig({ ...minimal, ACCEPTOR_PROCESSES: 'AUTO' }).acceptors).toBe(Math.min(4, availableParallelism()));
+  it('ACCEPTOR_PROCESSES: auto is one process up to 2 CPUs, then one acceptor per CPU past the first, at most 4; a number as given; anything else is refused', () => {
+    expect([1, 2, 3, 4, 5, 8, 64].map(autoAcceptors)).toEqual([1, 1, 2, 3, 4, 4, 4]);
+    expect(loadRelayConfig(minimal).acceptors).toBe(autoAcceptors(availableParallelism()));
+    expect(loadRelayConfig({ ...minimal, ACCEPTOR_PROCESSES: 'AUTO' }).acceptors).toBe(autoAcceptors(availableParallelism()));
     expect(loadRelayConfig({ ...minimal, ACCEPTOR_PROCESSES: '1' }).acceptors).toBe(1);
     expect(loadRelayConfig({ ...minimal, ACCEPTOR_PROCESSES: '8' }).acceptors).toBe(8);
     expect(() => loadRelayConfig({ ...minimal, ACCEPTOR_PROCESSES: '0' })).toThrow('ACCEPTOR_PROCESSES must be an integer from 1 to 64, got "0"');

@@ -11,8 +11,13 @@ import { TlsCredentialsError, readTlsCredentialsSync, type TlsCredentials, type 
 import { CONFIG_VARIABLES, type ConfigVariableName } from './config-variables';
 
 /** The relay's whole configuration, read and validated once at start. */
-/** `ACCEPTOR_PROCESSES=auto` takes the CPUs, at most this many (see its description). */
+/** `ACCEPTOR_PROCESSES=auto`: a CPU for each acceptor beside one for delivery, at most this many (see its description). */
 const AUTO_MAX_ACCEPTORS = 4;
+
+/** What `ACCEPTOR_PROCESSES=auto` gives on a machine with `cpus` CPUs: 1 (one process) up to 2 CPUs, then one per CPU past the first, at most 4. */
+export function autoAcceptors(cpus: number): number {
+  return Math.max(1, Math.min(AUTO_MAX_ACCEPTORS, cpus - 1));
+}
 
 export interface RelayConfig {
   port: number;
@@ -225,7 +230,7 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
   const config: RelayConfig = {
     port: read(() => reader.integer('PORT', 0, 65535)),
     host: read(() => reader.string('HOST')),
-    acceptors: read(() => (reader.string('ACCEPTOR_PROCESSES').toLowerCase() === 'auto' ? Math.min(AUTO_MAX_ACCEPTORS, availableParallelism()) : reader.integer('ACCEPTOR_PROCESSES', 1, 64))),
+    acceptors: read(() => (reader.string('ACCEPTOR_PROCESSES').toLowerCase() === 'auto' ? autoAcceptors(availableParallelism()) : reader.integer('ACCEPTOR_PROCESSES', 1, 64))),
     tls: read(() => readTls(reader)),
     kafka: {
       brokers: read(() => readKafkaBrokers(reader)),
