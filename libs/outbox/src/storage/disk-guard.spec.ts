@@ -46,6 +46,14 @@ describe('DiskGuard (real files, free space given by the spec)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('deletes at start a reserve file a killed process left half written, never one a running process is writing', () => {
+    writeFileSync(join(dir, 'reserve.bin.999999999'), 'half');
+    writeFileSync(join(dir, `reserve.bin.${process.pid}`), 'mine');
+    create().prepareToOpen();
+    expect(existsSync(join(dir, 'reserve.bin.999999999'))).toBe(false);
+    expect(existsSync(join(dir, `reserve.bin.${process.pid}`))).toBe(true);
+  });
+
   it('writes the reserve file at start, accepts while the disk has room, and refuses (50303 class) once less than the reserve is left besides it', () => {
     create().start(store);
     expect(statSync(join(dir, 'reserve.bin')).size).toBe(1 * MIB);

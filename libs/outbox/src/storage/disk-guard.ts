@@ -88,10 +88,12 @@ export class DiskGuard {
   }
 
   /**
-   * Before the database opens: on a disk with less free space than the reserve, releases the
-   * reserve file so that opening and draining have room (a restart on a full disk).
+   * Before the database opens: deletes a reserve file left half written by a killed process and,
+   * on a disk with less free space than the reserve, releases the reserve file so that opening
+   * and draining have room (a restart on a full disk).
    */
   prepareToOpen(): void {
+    this.reserve.removeAbandoned();
     this.freeBytes = this.readFreeBytes();
     if (this.reserve.held && this.freeBytes < this.limits.reserveBytes) {
       this.reserve.release();

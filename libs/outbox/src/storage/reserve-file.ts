@@ -1,4 +1,5 @@
-import { closeSync, fdatasyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 /** Size of each write while filling the file. */
 const CHUNK_BYTES = 1024 * 1024;
@@ -48,11 +49,33 @@ export class ReserveFile {
     return true;
   }
 
+  /** Deletes what a process killed while writing the file left (`<file>.<pid>` of a process no longer running); returns how many. */
+  removeAbandoned(): number {
+    const prefix = `${basename(this.path)}.`;
+    let removed = 0;
+    for (const name of readdirSync(dirname(this.path))) {
+      const pid = Number(name.slice(prefix.length));
+      if (!name.startsWith(prefix) || !Number.isInteger(pid) || pid === process.pid || isRunning(pid)) continue;
+      unlinkIfThere(join(dirname(this.path), name));
+      removed += 1;
+    }
+    return removed;
+  }
+
   /** Gives the bytes back to the filesystem; returns whether it held any (another process may have released it first). */
   release(): boolean {
     const was = this.held;
     unlinkIfThere(this.path);
     return was;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
