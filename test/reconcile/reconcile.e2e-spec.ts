@@ -178,7 +178,9 @@ describe('reconciliation with real processes: relay, two reconcilers, presence, 
     expect(run.code).toBe(0);
     expectEveryRoomHealed(run.stdout);
     expect(count(run.stdout, 'corrections')).toBe(0);
-    expect(count(run.stdout, 'tencent calls')).toBeGreaterThan(ROOMS);
+    // The reconcilers asked Tencent, at least once for each room they asked about (how many rooms
+    // that is depends on how far the one interval of a run with nothing lost got: see below).
+    expect(count(run.stdout, 'tencent calls')).toBeGreaterThanOrEqual(Math.max(1, Object.keys(run.truth.asks).length));
     await until('presence to equal the truth', async () => {
       const { wrong, unseen } = await presenceDifferences(run.truth);
       return wrong.length === 0 && unseen === 0;
